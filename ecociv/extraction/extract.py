@@ -247,7 +247,8 @@ def _map(f: Fact, s: str, catalogue: Catalogue, region_level: str) -> None:
     a, b = _bounds(s, f.start, f.end, SENTENCE_BREAKS, limit=80)
     window = s[a:b]
     anchor = f.start - a
-    cands = catalogue.match(window, anchor, f.unit, region_level)
+    ca, cb = _bounds(s, f.start, f.end, CLAUSE_BREAKS, limit=80)
+    cands = catalogue.match(window, anchor, f.unit, region_level, (ca - a, cb - a))
     best = next((c for c in cands if c.kind == "indicator"), None)
     if best is not None and best.score >= BEST_THRESHOLD:
         f.indicator = best.code

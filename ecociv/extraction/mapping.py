@@ -94,15 +94,20 @@ class Catalogue:
     def from_files(cls, standard: str = "national-2019") -> Catalogue:
         return _catalogue(standard)
 
-    def match(self, window: str, anchor: int, unit: str, region_level: str = "") -> list[Candidate]:
-        """Candidates for a figure of `unit` at position `anchor` of `window`, best first."""
+    def match(self, window: str, anchor: int, unit: str, region_level: str = "",
+              clause: tuple[int, int] | None = None) -> list[Candidate]:
+        """Candidates for a figure of `unit` at position `anchor` of `window`, best first.
+
+        `clause`: the figure's clause within the window; a term inside it outranks one that is
+        only elsewhere in the sentence (满意度为88.6%，参与度达到82%)."""
         _, base_unit = magnitude(unit)
+        clause = clause or (0, len(window))
         best: dict[str, Candidate] = {}
         window_pairs = _pairs(window)
         for term in self.terms:
             if base_unit not in term.units and unit not in term.units:
                 continue
-            score = _term_score(term, window, window_pairs, anchor)
+            score = _term_score(term, window, window_pairs, anchor, clause)
             if not score:
                 continue
             if region_level and term.applies_to not in ("both", region_level):
@@ -137,7 +142,8 @@ def _clean_term(text: str) -> str:
     return text.strip()
 
 
-def _term_score(term: Term, window: str, window_pairs: frozenset, anchor: int) -> float:
+def _term_score(term: Term, window: str, window_pairs: frozenset, anchor: int,
+                clause: tuple[int, int]) -> float:
     i = window.rfind(term.text, 0, anchor + len(term.text))
     if i < 0:
         i = window.find(term.text, anchor)
@@ -146,7 +152,8 @@ def _term_score(term: Term, window: str, window_pairs: frozenset, anchor: int) -
         distance = anchor - end if end <= anchor else max(0, i - anchor)
         near = 1 / (1 + distance / 20)
         specific = min(1.0, len(term.text) / 6)
-        return 0.6 + 0.25 * near + 0.15 * specific
+        inside = clause[0] <= i and end <= clause[1]
+        return 0.55 + 0.2 * near + 0.1 * specific + (0.15 if inside else 0)
     if len(term.pairs) < 3:
         return 0.0
     shared = len(term.pairs & window_pairs) / len(term.pairs)

@@ -166,7 +166,7 @@ UNITS = sorted({
     "平方公里", "平方千米", "平方米", "立方米", "公顷", "亩", "吨标准煤", "吨", "公斤", "千克",
     "千瓦时", "千瓦", "兆瓦", "公里", "千米", "米", "厘米", "毫米", "升",
     "毫克/升", "微克/立方米", "毫克/立方米", "mg/L", "μg/m³", "km", "kg", "kW", "MW", "m³", "m²",
-    "人次", "人", "名", "户", "家", "个", "座", "处", "所", "条", "份", "期", "篇", "次", "场",
+    "人次", "人", "名", "户", "家次", "家", "个", "座", "处", "所", "条", "份", "期", "篇", "次", "场",
     "项", "件", "台", "辆", "宗", "笔", "株", "棵", "头", "只", "批", "套", "块", "间", "本",
     "册", "幅", "张", "种", "支", "部", "届", "位", "个月", "天", "小时", "分钟", "倍", "字",
     "对", "床", "栋", "艘", "架", "起", "例", "轮", "首", "盏", "眼", "段", "根", "分",
@@ -191,12 +191,13 @@ _DATE = "周年|年度|季度|年|月|日|号"
 
 QUANTITY_RE = re.compile(
     rf"(?P<pct>百分之|千分之)?"
-    rf"(?:(?P<mask>{_MASK})|(?P<ar>{_AR})|(?P<cn>{_CN}))"
+    rf"(?:(?P<mask>{_MASK})|(?P<ar>{_AR})|(?P<cn>{_CN})|(?<=百分之)(?P<hundred>百))"
     rf"(?P<half>个半)?"
     rf"(?P<apx1>余|多)?"
     rf"(?P<mag>[十百千]?[万亿萬億]+|[十百千](?![瓦克米]))?"
     rf"(?P<apx2>余|多)?"
-    rf"(?:(?P<date>{_DATE})|(?P<unit>(?:{_UNIT})(?:/(?:{_PER}))?)|(?P<big>大(?=[\u4e00-\u9fff])))?"
+    rf"(?:(?P<date>{_DATE})|(?P<unit>(?:{_UNIT})(?:/(?:{_PER}))?)|(?P<big>大(?=[\u4e00-\u9fff]))"
+    rf"|(?P<tenth>成(?![立为功本员果熟就交绩效型品长效片])))?"
     rf"(?P<post>以上|以下|以内|左右)?"
 )
 OVER_RE = re.compile(r"(?<=[过超破逾])(?P<mag>[万亿])(?P<unit>元|人|吨|亩|户)")
@@ -270,6 +271,8 @@ def _read(m: re.Match) -> tuple[Decimal | None, str, str]:
     unit = m.group("unit") or ("大" if m.group("big") else "")
     if m.group("mask"):
         return None, _keep_magnitude(mag) + unit, "mask"
+    if m.group("hundred"):
+        return Decimal(100), "", "chinese"
     if m.group("ar"):
         value = parse_arabic(m.group("ar"))
         script = "arabic"
@@ -353,6 +356,10 @@ def _classify(text: str, m: re.Match, quotes) -> Quantity | None:
         is_year = m.group("date") in ("年", "年度")
         return Quantity(start, end, value, m.group("date"), kind="year" if is_year else "date",
                         masked=script == "mask", script=script)
+    elif m.group("tenth"):
+        if script != "chinese" or unit or value > 10:
+            return None
+        value, unit, kind = value * 10, "%", "percent"  # 八成 = 80 %
     elif not unit:
         return None
     else:
