@@ -1,0 +1,54 @@
+# Two commands: `make run` (set up + serve the demo on SQLite) and `make test` (set up + whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv sysdeps-runtime sysdeps-test run test test-only bench lint lock clean
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+venv: $(STAMP)
+
+sysdeps-runtime:
+	@bash scripts/sysdeps.sh runtime
+
+sysdeps-test:
+	@bash scripts/sysdeps.sh test
+
+run: venv sysdeps-runtime
+	$(BIN)/ecociv migrate --noinput -v0
+	$(BIN)/ecociv standards load --builtin
+	$(BIN)/ecociv demo
+	@echo ""
+	@echo "平台已启动：http://127.0.0.1:$(PORT)/   （Ctrl+C 停止）"
+	$(BIN)/ecociv runserver 127.0.0.1:$(PORT) --noreload
+
+test: venv sysdeps-test
+	@bash scripts/spark-extra.sh $(BIN)
+	$(MAKE) --no-print-directory test-only
+
+test-only:
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: venv
+	@bash scripts/bench.sh $(BIN)
+
+lint: venv
+	$(BIN)/ruff check ecociv benchmarks
+
+# Re-pin after changing requirements/*.in: installs the .in files and freezes the result.
+lock:
+	$(BIN)/pip install -q -r requirements/base.in -r requirements/test.in
+	$(BIN)/pip freeze --exclude-editable | grep -v -i '^pyspark==' | grep -v -i '^py4j==' > requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,74 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "创建办管理员"
+    FILLER = "filler", "填报员"
+    REVIEWER = "reviewer", "审核员"
+    SUPERIOR_REVIEWER = "superior_reviewer", "上级审核员"
+    LEADER = "leader", "领导"
+    VIEWER = "viewer", "只读用户"
+    # 三员分立 (等保 2.0): the three system roles never carry business rights.
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITADMIN = "auditadmin", "审计管理员"
+
+
+# Roles that may change business data in their scope; everyone else reads only.
+WRITE_ROLES = {Role.ADMIN, Role.FILLER, Role.REVIEWER, Role.SUPERIOR_REVIEWER}
+SYSTEM_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}
+
+
+class Department(models.Model):
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT,
+                               related_name="departments")
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("编码", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["region__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_per_region")]
+        verbose_name = verbose_name_plural = "部门"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey("regions.Region", verbose_name="管辖区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey(Department, verbose_name="部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="users")
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class ApiToken(models.Model):
+    """Bearer token for the API; only its sha256 is stored, so a leaked database
+    does not leak working tokens."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API 令牌"

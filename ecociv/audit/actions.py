@@ -1,0 +1,59 @@
+"""The one way to write an audit row. Call it inside the action's transaction so the row
+and the change commit (or roll back) together."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+
+from ecociv.audit.models import AuditLog
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict | None:
+    if obj is None:
+        return None
+    data = model_to_dict(obj, fields=fields)
+    return _jsonable(data)
+
+
+def record(*, user, action: str, obj: models.Model | None = None, object_type: str = "", object_id: str = "",
+           object_repr: str = "", region=None, before=None, after=None, reason: str = "") -> AuditLog:
+    if not transaction.get_connection().in_atomic_block:
+        # An audit row written outside the change's transaction can survive a rollback
+        # of the change (or vanish after a commit): refuse rather than lie.
+        raise RuntimeError("audit.record must run inside the action's transaction")
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    username = getattr(user, "username", None) or "system"
+    return AuditLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=username,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        region=region,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )

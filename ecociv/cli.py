@@ -1,0 +1,21 @@
+"""`ecociv` console script: the project's management commands under one name.
+
+`ecociv air-eval …` runs the Django command `air_eval`: hyphens are what people type,
+underscores are what Python modules allow.
+"""
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecociv.settings")
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""Target evaluation: one place that decides 达标/未达标/缺失/不适用/待核实.
+
+Pure code (no ORM) so the assessment page, the dashboard, the reports and the import
+checks all judge a value the same way. Numbers are Decimal: a threshold met exactly
+(95.0 against ≥95) must never fail on a float rounding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+    PENDING = "pending"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.MET: "达标",
+    Status.NOT_MET: "未达标",
+    Status.MISSING: "缺失",
+    Status.NOT_APPLICABLE: "不适用",
+    Status.PENDING: "待核实",
+}
+
+NUMERIC_OPS = (">=", "<=", ">", "<", "=")
+OPS = NUMERIC_OPS + ("text",)
+
+# Region classes named in the standards' target columns, with the region attribute that
+# carries them. Order = precedence when several classes of one indicator match a region:
+# special natural zones (干旱半干旱/青藏高原) override terrain, terrain overrides 市/县, etc.
+CLASS_ATTRIBUTE = {
+    "arid": "special_zone",
+    "qinghai_tibet": "special_zone",
+    "mountain": "terrain",
+    "hill": "terrain",
+    "plain": "terrain",
+    "city": "admin_class",
+    "county": "admin_class",
+    "east": "zone",
+    "central": "zone",
+    "west": "zone",
+    "megacity": "city_size",
+    "large_city": "city_size",
+    "small_medium_city": "city_size",
+}
+CLASS_LABELS = {
+    "all": "全部",
+    "other": "其他地区",
+    "arid": "干旱半干旱地区",
+    "qinghai_tibet": "青藏高原地区",
+    "mountain": "山区",
+    "hill": "丘陵地区",
+    "plain": "平原地区",
+    "city": "市",
+    "county": "县",
+    "east": "东部地区",
+    "central": "中部地区",
+    "west": "西部地区",
+    "megacity": "超大城市",
+    "large_city": "大城市",
+    "small_medium_city": "中小城市",
+}
+# Chinese spellings found in the standard files → canonical class.
+CLASS_ALIASES = {label: key for key, label in CLASS_LABELS.items()} | {
+    "山区": "mountain", "丘陵": "hill", "平原": "plain", "干旱半干旱": "arid", "青藏高原": "qinghai_tibet",
+    "东部": "east", "中部": "central", "西部": "west", "其他": "other", "全部": "all", "市": "city", "县": "county",
+    "超大、特大城市": "megacity", "特大城市": "megacity", "中小城市": "small_medium_city",
+}
+_PRECEDENCE = list(CLASS_ATTRIBUTE)
+
+
+def normalize_class(raw: str | None) -> str:
+    """Canonical region class, or raise ValueError naming what was wrong."""
+    if raw is None or str(raw).strip() == "":
+        return "all"
+    key = str(raw).strip()
+    if key in CLASS_LABELS:
+        return key
+    if key in CLASS_ALIASES:
+        return CLASS_ALIASES[key]
+    raise ValueError(f"未知的区域类别“{key}”")
+
+
+@dataclass(frozen=True)
+class RegionClass:
+    admin_class: str = ""  # city | county
+    zone: str = ""  # east | central | west
+    terrain: str = ""  # mountain | hill | plain
+    special_zone: str = ""  # arid | qinghai_tibet
+    city_size: str = ""
+    coastal: bool = False
+
+    def has(self, region_class: str) -> bool:
+        attr = CLASS_ATTRIBUTE.get(region_class)
+        return attr is not None and getattr(self, attr) == region_class
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    region_class: str
+    op: str
+    value: Decimal | None
+    text: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.op == "text":
+            return self.text
+        symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}[self.op]
+        return f"{symbol}{format_decimal(self.value)}"
+
+
+@dataclass
+class Evaluation:
+    status: Status
+    target: TargetSpec | None = None
+    gap: Decimal | None = None
+    gap_share: Decimal | None = None
+    reason: str = ""
+    inputs: dict = field(default_factory=dict)
+
+
+def to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        # repr round-trips: 0.1 → Decimal("0.1"), not the binary expansion.
+        return Decimal(repr(value))
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是有效的数值") from None
+
+
+def format_decimal(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def select_target(targets: list[TargetSpec], region: RegionClass) -> TargetSpec | None:
+    """The target whose region class matches the region; None when none does.
+
+    `other` applies when the indicator names specific classes and none of them matches
+    (生态环境状况指数: 干旱半干旱地区 ≥35, 其他地区 ≥60).
+    """
+    matching = [t for t in targets if t.region_class in CLASS_ATTRIBUTE and region.has(t.region_class)]
+    if matching:
+        return min(matching, key=lambda t: _PRECEDENCE.index(t.region_class))
+    for wanted in ("other", "all"):
+        for t in targets:
+            if t.region_class == wanted:
+                return t
+    return None
+
+
+# Qualitative targets are judged from what the region records (standards/README.md):
+YES_NO_TEXTS = ("制定实施", "建立", "全面实施", "实施", "有效开展", "开展", "参照开展", "划定并遵守", "遵守",
+                "完成年度审核计划", "面积不减少，性质不改变，功能不降低", "面积不减少,性质不改变,功能不降低")
+SUPERIOR_TEXTS = ("完成上级规定的考核任务", "完成上级管控目标", "完成上级规定的目标任务", "完成上级下达的目标")
+TREND_TEXTS = {"逐步下降": "down", "逐步提高": "up", "不降低": "not_down", "持续改善": "improve",
+               "保持稳定或持续改善": "improve", "不增加": "not_up"}
+
+
+def compare(op: str, value: Decimal, threshold: Decimal) -> bool:
+    return {
+        ">=": value >= threshold,
+        "<=": value <= threshold,
+        ">": value > threshold,
+        "<": value < threshold,
+        "=": value == threshold,
+    }[op]
+
+
+def _clause_kind(clause: str) -> str:
+    clause = clause.strip()
+    if any(clause.startswith(s) for s in SUPERIOR_TEXTS):
+        return "superior"
+    if clause in TREND_TEXTS:
+        return "trend"
+    return "yes_no"
+
+
+def _judge_clause(clause: str, *, value, achieved, previous, assigned, direction) -> tuple[bool | None, str]:
+    kind = _clause_kind(clause)
+    if kind == "superior":
+        if assigned is not None and value is not None:
+            ok = compare(assigned.op, value, assigned.value)
+            return ok, f"上级下达目标{assigned.display}，实际{format_decimal(value)}"
+        if achieved is not None:
+            return achieved, "按填报的完成情况判定"
+        return None, "未录入上级下达的目标或完成情况"
+    if kind == "trend":
+        if achieved is not None and (value is None or previous is None):
+            return achieved, "按填报的完成情况判定"
+        if value is None:
+            return None, "缺少本年数值"
+        if previous is None:
+            return None, "缺少上年数值，无法比较"
+        how = TREND_TEXTS[clause.strip()]
+        if how == "improve":
+            how = {"lower": "not_up"}.get(direction, "not_down")
+        ok = {"down": value < previous, "up": value > previous, "not_down": value >= previous,
+              "not_up": value <= previous}[how]
+        return ok, f"本年{format_decimal(value)}，上年{format_decimal(previous)}"
+    if achieved is None:
+        return None, "未填报是否完成"
+    return achieved, "已完成" if achieved else "未完成"
+
+
+def evaluate(
+    target: TargetSpec | list[TargetSpec] | None,
+    value=None,
+    region: RegionClass | None = None,
+    *,
+    applies_to: str = "both",
+    coastal_only: bool = False,
+    achieved: bool | None = None,
+    previous=None,
+    assigned: TargetSpec | None = None,
+    direction: str = "higher",
+) -> Evaluation:
+    """Judge one value against its target for a region.
+
+    `target` may be the list of an indicator's targets; the one for the region's class is
+    picked. `achieved` answers yes/no targets (建立, 实施…); `previous` is last year's value
+    for 不降低/逐步下降; `assigned` is the target the superior government set this region.
+    """
+    region = region or RegionClass()
+    if applies_to in ("city", "county") and region.admin_class and region.admin_class != applies_to:
+        return Evaluation(Status.NOT_APPLICABLE, reason=f"该指标仅适用于{CLASS_LABELS[applies_to]}")
+    if coastal_only and not region.coastal:
+        return Evaluation(Status.NOT_APPLICABLE, reason="该指标仅适用于沿海地区")
+    spec = select_target(target, region) if isinstance(target, list) else target
+    if spec is None:
+        if isinstance(target, list) and target:
+            return Evaluation(Status.NOT_APPLICABLE, reason="没有适用于该地区类别的目标值")
+        return Evaluation(Status.PENDING, reason="该指标的目标值未知")
+    number = to_decimal(value)
+    previous = to_decimal(previous)
+    inputs = {"value": format_decimal(number) if number is not None else None, "target": spec.display,
+              "region_class": spec.region_class}
+    if spec.op in NUMERIC_OPS:
+        if spec.value is None:
+            return Evaluation(Status.PENDING, spec, reason="目标值未知", inputs=inputs)
+        if number is None:
+            return Evaluation(Status.MISSING, spec, reason="未填报数值", inputs=inputs)
+        gap = number - spec.value
+        share = (gap / abs(spec.value)).quantize(Decimal("0.0001")) if spec.value != 0 else None
+        ok = compare(spec.op, number, spec.value)
+        return Evaluation(Status.MET if ok else Status.NOT_MET, spec, gap, share,
+                          "达到目标" if ok else f"距目标差{format_decimal(abs(gap))}", inputs)
+    if spec.op != "text":
+        raise ValueError(f"未知的比较符“{spec.op}”")
+    if number is None and achieved is None:
+        return Evaluation(Status.MISSING, spec, reason="未填报", inputs=inputs)
+    clauses = [c for c in spec.text.replace("；", ";").split(";") if c.strip()] or [spec.text]
+    results = [_judge_clause(c, value=number, achieved=achieved, previous=previous, assigned=assigned,
+                             direction=direction) for c in clauses]
+    reasons = "；".join(r for _, r in results)
+    inputs |= {"previous": format_decimal(previous) if previous is not None else None,
+               "assigned": assigned.display if assigned else None, "achieved": achieved}
+    if any(ok is False for ok, _ in results):
+        return Evaluation(Status.NOT_MET, spec, reason=reasons, inputs=inputs)
+    if any(ok is None for ok, _ in results):
+        return Evaluation(Status.PENDING, spec, reason=reasons, inputs=inputs)
+    gap = None
+    if assigned is not None and number is not None and assigned.value is not None:
+        gap = number - assigned.value
+    return Evaluation(Status.MET, spec, gap, None, reasons, inputs)

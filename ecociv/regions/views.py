@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from ecociv.accounts.models import Role
+from ecociv.accounts.scope import get_region_for_user, visible_regions
+from ecociv.regions.actions import RegionImportError, import_regions, update_region
+from ecociv.regions.models import Region
+
+
+@login_required
+def index(request):
+    regions = list(visible_regions(request.user).select_related("parent").order_by("path"))
+    top = min((r.path.count("/") for r in regions), default=0)
+    rows = [(r, r.path.count("/") - top) for r in regions]
+    return render(request, "regions/index.html", {"rows": rows, "can_import": request.user.role == Role.ADMIN
+                                                  or request.user.is_superuser})
+
+
+@login_required
+def detail(request, code):
+    region = get_region_for_user(request.user, code)
+    children = visible_regions(request.user).filter(parent=region)
+    from ecociv.standards.actions import standard_for
+
+    return render(request, "regions/detail.html", {
+        "region": region, "children": children, "links": region.links_up.select_related("parent"),
+        "departments": region.departments.all(), "standard": standard_for(region, 2025),
+        "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
+    })
+
+
+class RegionForm(forms.ModelForm):
+    class Meta:
+        model = Region
+        fields = ["name", "admin_class", "zone", "terrain", "special_zone", "city_size", "coastal", "valid_from",
+                  "valid_to"]
+
+
+@login_required
+def edit(request, code):
+    region = get_region_for_user(request.user, code, write=True)
+    form = RegionForm(request.POST or None, instance=Region.objects.get(pk=region.pk))
+    if request.method == "POST" and form.is_valid():
+        update_region(region, {f: form.cleaned_data[f] for f in form.Meta.fields}, by=request.user,
+                      reason=request.POST.get("reason", ""))
+        messages.success(request, "区划信息已保存。")
+        return redirect("regions:detail", code=region.code)
+    return render(request, "regions/edit.html", {"region": region, "form": form})
+
+
+@login_required
+def import_view(request):
+    if not (request.user.is_superuser or request.user.role == Role.ADMIN):
+        raise PermissionDenied("仅创建办管理员可以导入区划")
+    problems = []
+    if request.method == "POST" and request.FILES.get("file"):
+        f = request.FILES["file"]
+        try:
+            result = import_regions(f.name, data=f.read(), name=f.name, by=request.user)
+            messages.success(request, f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}。")
+            return redirect("regions:index")
+        except RegionImportError as exc:
+            problems = exc.problems
+    return render(request, "regions/import.html", {"problems": problems})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ecociv.standards import views
+
+app_name = "standards"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/<str:icode>/edit/", views.edit_indicator, name="edit"),
+]

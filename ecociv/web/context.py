@@ -1,0 +1,36 @@
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+# (app, url name, label): a module appears in the navigation once its app is installed.
+MODULES = [
+    ("web", "home", "首页"),
+    ("dashboard", "dashboard:index", "驾驶舱"),
+    ("assessment", "assessment:index", "达标评估"),
+    ("entry", "entry:index", "数据填报"),
+    ("ledger", "ledger:index", "工作台账"),
+    ("monitoring", "monitoring:index", "监测数据"),
+    ("reports", "reports:index", "报告生成"),
+    ("extraction", "extraction:index", "文档识别"),
+    ("standards", "standards:index", "指标体系"),
+    ("regions", "regions:index", "行政区划"),
+    ("audit", "audit:index", "审计日志"),
+]
+
+
+def navigation(request):
+    items = []
+    for app, name, label in MODULES:
+        if not apps.is_installed(f"ecociv.{app}"):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        if app == "audit":
+            user = getattr(request, "user", None)
+            from ecociv.accounts.scope import can_read_audit
+
+            if not (user and user.is_authenticated and can_read_audit(user)):
+                continue
+        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items}
