@@ -51,6 +51,10 @@ REGION_STOP = {
     "县城", "县委", "县直", "市委", "市直", "省市", "乡镇", "镇区", "城镇", "试点", "重点", "集中", "新区",
     "全州", "本州", "该州", "自治", "个县", "个市", "个区", "级市", "建设", "区域", "主城", "老城", "新城",
 }
+REGION_STOP |= {"园区", "社区", "地区", "城区", "景区", "山区", "片区", "辖区", "市区", "新区", "库区", "灾区",
+                "市场", "市民", "市政", "县城", "县里", "县外", "县域", "县级", "县直", "县委", "区域", "区位",
+                "市级", "市委", "市直", "州市", "市县", "县区", "区县", "区内", "县内", "市内"}
+FUNCTION_CHARS = set("了的在对向为由从是和与及着过把被将等个各全我本该其这那此之于以")
 CN_FIVE_YEAR = {"十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16}
 
 
@@ -187,9 +191,10 @@ def _subject(text: str, s: str, start: int, end: int) -> str:
 
 def _years(s: str, tokens: list[numbers.Quantity]) -> tuple[str | None, list[tuple[int, str | None]]]:
     marks: list[tuple[int, str | None]] = []
+    titles = [(a, b) for a, b, book in numbers.quoted_spans(s) if book]
     for q in tokens:
-        if q.kind != "year" or q.unit != "年":
-            continue
+        if q.kind != "year" or q.unit != "年" or any(a < q.start < b for a, b in titles):
+            continue  # a year in a title (《规划(2016—2020年)》) is not the year of the facts
         if q.masked:
             marks.append((q.start, None))
         elif q.value is not None and 1949 <= q.value <= 2100:
@@ -200,7 +205,8 @@ def _years(s: str, tokens: list[numbers.Quantity]) -> tuple[str | None, list[tup
             first = 1981 + 5 * (n - 6)
             marks.append((m.start(), f"{first}-{first + 4}"))
     marks.sort()
-    head = [y for pos, y in marks if pos < 300 and y]
+    # The first year near the top is the document's year; a masked one (XX年) means unknown.
+    head = [y for pos, y in marks if pos < 300]
     counted = Counter(y for _, y in marks if y)
     doc_year = head[0] if head else (counted.most_common(1)[0][0] if counted else None)
     return doc_year, marks
@@ -220,21 +226,22 @@ def _period(pos: int, s: str, marks, doc_year: str | None) -> str | None:
 
 
 def _regions(s: str, known: list[str]) -> tuple[str | None, list[tuple[int, str]]]:
+    """Names like 渭源县 named at least twice (or known from the database), and the most named one."""
     marks: list[tuple[int, str]] = []
     for m in REGION_RE.finditer(s):
-        name = m.group(1)
-        if name in REGION_STOP or name[-1] in "全我本该各个级等和与及的在对向为由从是"\
-                or name[0] in "的在对向为由从是和与及、":
+        name, suffix = m.group(1), m.group(2)
+        after = s[m.end():m.end() + 1]
+        if name in REGION_STOP or name[-1] + suffix in REGION_STOP or set(name) & FUNCTION_CHARS \
+                or suffix + after in REGION_STOP:
             continue
         marks.append((m.start(), m.group()))
-    for name in known:
-        for m in re.finditer(re.escape(name), s):
-            marks.append((m.start(), name))
-    marks.sort()
     counted = Counter(name for _, name in marks)
-    best = counted.most_common(1)
-    doc_region = best[0][0] if best and (best[0][1] >= 2 or len(counted) == 1) else None
-    return doc_region, marks
+    marks = [(p, name) for p, name in marks if counted[name] >= 2]
+    for name in known:
+        marks += [(m.start(), name) for m in re.finditer(re.escape(name), s)]
+    marks.sort()
+    best = Counter(name for _, name in marks).most_common(1)
+    return (best[0][0] if best else None), marks
 
 
 def _region_for(pos: int, s: str, marks, doc_region: str | None) -> str | None:
