@@ -12,20 +12,25 @@ os.environ.setdefault("AXES_ENABLED", "1")
 PASSWORD = "Test@2026pass"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def ensure_standards():
+    """Load the built-in catalogues unless present. Transactional (browser) tests flush the
+    tables afterwards, so the world fixture calls this again rather than trusting the session load."""
     from ecociv.accounts.system import system_user
     from ecociv.standards.actions import load_standard
     from ecociv.standards.loader import BUILTIN_FILES, DATA_DIR, parse_file
+    from ecociv.standards.models import Standard
 
+    if not Standard.objects.filter(code="national-2019").exists():
+        user = system_user()
+        for f in BUILTIN_FILES:
+            for data in parse_file(DATA_DIR / f):
+                load_standard(data, by=user)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        from ecociv.standards.models import Standard
-
-        if not Standard.objects.filter(code="national-2019").exists():
-            user = system_user()
-            for f in BUILTIN_FILES:
-                for data in parse_file(DATA_DIR / f):
-                    load_standard(data, by=user)
+        ensure_standards()
 
 
 @dataclass
@@ -66,6 +71,8 @@ def world(db):
     from ecociv.regions.models import Region, RegionLink
     from ecociv.standards.models import Standard
 
+    ensure_standards()
+
     def region(parent, **kw):
         r = Region.objects.create(parent=parent, **kw)
         if parent:
@@ -94,3 +101,56 @@ def world(db):
         city_admin=make_user("city_admin", Role.ADMIN, city, None),
         standard=Standard.objects.get(code="national-2019"),
     )
+
+
+# ---- real browser (Debian's chromium driven by Playwright) ----------------------------
+
+def _chromium_path() -> str:
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("未找到 chromium：请运行 make test（会安装 Debian 的 chromium 包）")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM then refuses
+    # to run "inside async context" unless told the test thread is deliberately mixed.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=_chromium_path(), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+SCREENSHOT_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "screenshots")
+
+
+def screenshot(page, name: str) -> str:
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
+    page.screenshot(path=path, full_page=True)
+    return path

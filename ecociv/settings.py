@@ -122,6 +122,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "ecociv" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Static files come from the package through WhiteNoise: no collectstatic step, no web

@@ -39,3 +39,48 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.year} {self.indicator}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "填报中"
+    SUBMITTED = "submitted", "已提交"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+class Task(models.Model):
+    """A department's assignment for a region and year: indicators (TaskItem) and free-form
+    work items, with a deadline."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="tasks")
+    year = models.PositiveIntegerField("年度", db_index=True)
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField("任务名称", max_length=200)
+    deadline = models.DateField("截止日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = verbose_name_plural = "填报任务"
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.year}年 {self.title}"
+
+
+class TaskItem(models.Model):
+    """One line of a task: an indicator to fill, or (indicator empty) a free-form work item."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey("standards.Indicator", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="task_items")
+    title = models.CharField("工作事项", max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "任务事项"
