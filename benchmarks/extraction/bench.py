@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ecociv.extraction.extract import extract  # noqa: E402
-from ecociv.extraction.textio import read_path  # noqa: E402
+from ecociv.extraction.extract import extract
+from ecociv.extraction.textio import read_path
 
 
 def document(kb: int, chars: bool) -> str:

@@ -377,6 +377,8 @@ def _classify(text: str, m: re.Match, quotes) -> Quantity | None:
         return None  # 十分, 十字, 二次污染, 三次产业
     if unit.endswith("分") and after == "之":
         return None  # 三分之一
+    if unit == "期" and text[end:end + 2] in ("工程", "项目"):
+        return None  # 二期工程: a phase, not a count
     comparator, word = _comparator_before(text, start)
     start -= word  # the quote shows 近300万元, not 300万元
     if m.group("apx1") or m.group("apx2") or m.group("post") == "以上":

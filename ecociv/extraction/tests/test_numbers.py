@@ -102,7 +102,7 @@ def test_masked_figures_are_masked_never_numbers(text, quote):
     "庆祝建党92周年", "第34个世界环境日", "坚持“三个代表”重要思想", "制定《十多十少》", "一是加强领导",
     "明确一名副县级领导", "PM2.5浓度下降", "人气:1.9W", "*-**月", "“*+*”模式", "并2挂牌督办",
     "防止二次污染", "十分重要", "近两年来", "累计发放宣传资料万余份", "折合现金万多元", "三分之一的村",
-    "编制规划(XX—2020年)", "十一五期间", "*府办字〔****〕*号",
+    "编制规划(XX—2020年)", "十一五期间", "*府办字〔****〕*号", "污水处理厂二期工程",
 ])
 def test_it_finds_no_quantity_where_there_is_none(text):
     assert [text[q.start:q.end] for q in scan(text) if q.is_fact] == []
