@@ -24,7 +24,7 @@ from ecociv.extraction.textio import read_path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LABELS = HERE / "labels.yaml"
-DEFAULT_SEEDS = HERE.parents[3] / "shared" / "seeds"  # ../shared/seeds beside the repository
+DEFAULT_SEEDS = HERE / "seeds"  # copies of ../shared/seeds, so the evaluation runs from any checkout (CI)
 
 
 @dataclass
