@@ -1,0 +1,282 @@
+"""Reading and checking air input files (CSV, .xlsx, Parquet) into one canonical hourly table.
+
+Every row that cannot be used is reported with its row number and a reason in Chinese; nothing is
+dropped silently and nothing is guessed. Concentrations become integers scaled by SCALE (1/1000 of
+ug/m3, or of mg/m3 for CO) so that sums, means and the rounding that follows are exact on any
+backend.
+
+Checking runs once, in DuckDB (embedded, streams larger-than-memory files); the computation that
+follows runs on the chosen backend (see air.py).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .rules import POLLUTANTS
+
+SCALE = 1000
+MAX_DECIMALS = 3
+AIR_COLUMNS = ("station", "time", *POLLUTANTS)
+# Safe SQL identifiers for the pollutant columns ("PM2.5" is not one).
+COL = {"SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3", "PM10": "pm10", "PM2.5": "pm25"}
+
+
+class InputError(ValueError):
+    """The file as a whole cannot be read (missing column, unknown format); message in Chinese."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int        # row number as a spreadsheet shows it: the header is row 1
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.reason}"
+
+
+@dataclass
+class Stations:
+    ids: list[str]
+    region: dict[str, str]
+    name: dict[str, str]
+
+    def arrow(self) -> pa.Table:
+        return pa.table({
+            "sid": pa.array(range(len(self.ids)), pa.int32()),
+            "station": pa.array(self.ids, pa.string()),
+            "region": pa.array([self.region[s] for s in self.ids], pa.string()),
+        })
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M") if v.second == 0 and v.microsecond == 0 else v.isoformat(" ")
+    if isinstance(v, float):
+        # repr is the shortest string that reads back as this float: what the sheet displayed.
+        return repr(v) if not v.is_integer() else str(int(v))
+    return str(v)
+
+
+def _xlsx_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_cell(c).strip() for c in next(rows, ())]
+    body = [[_cell(c) for c in r] for r in rows]
+    wb.close()
+    return header, body
+
+
+def load_stations(path: str | Path) -> Stations:
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        header, body = _xlsx_rows(path)
+    elif path.suffix.lower() == ".parquet":
+        t = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall()
+        header = [c for c in duckdb.sql(f"SELECT * FROM read_parquet('{path}') LIMIT 0").columns]
+        body = [[_cell(c) for c in r] for r in t]
+    else:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rd = csv.reader(fh)
+            header = [h.strip() for h in next(rd, [])]
+            body = list(rd)
+    need = ("station", "region", "name")
+    missing = [c for c in need if c not in header]
+    if missing:
+        raise InputError(f"站点文件缺少列：{'、'.join(missing)}（应为 station,region,name）")
+    idx = {c: header.index(c) for c in need}
+    ids, region, name, errors = [], {}, {}, []
+    for n, r in enumerate(body, start=2):
+        r = list(r) + [""] * (len(header) - len(r))
+        s, g, nm = (str(r[idx[c]]).strip() for c in need)
+        if not s or not g:
+            errors.append(BadRow(n, "站点编号或所属地区为空"))
+            continue
+        if s in region:
+            errors.append(BadRow(n, f"站点“{s}”重复"))
+            continue
+        ids.append(s)
+        region[s], name[s] = g, nm
+    if errors:
+        raise InputError("站点文件有错误：\n" + "\n".join(map(str, errors[:50])))
+    return Stations(ids, region, name)
+
+
+def _raw_relation(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    """Make view `raw_in` (input columns + `row_no`, the header being row 1); return column types."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, file_row_number + 2 AS row_no "
+            f"FROM read_parquet('{path}', file_row_number = true)"
+        )
+    elif suffix == ".xlsx":
+        header, body = _xlsx_rows(path)
+        cols = {h: [r[i] if i < len(r) else "" for r in body] for i, h in enumerate(header) if h}
+        cols["row_no"] = list(range(2, len(body) + 2))
+        con.register("raw_xlsx", pa.table(cols))
+        con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT * FROM raw_xlsx")
+    elif suffix in (".csv", ".txt", ""):
+        with open(path, "rb") as fh:
+            header = [c.strip() for c in next(csv.reader([fh.readline().decode("utf-8-sig")]), [])]
+        _check_header(header)
+        src = f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
+        # Fast path: numbers parsed by DuckDB's parallel reader. A cell that is not a number makes
+        # it fail as a whole; the text path below then finds and reports every such cell.
+        typed = ", ".join(f"'{c}': 'DOUBLE'" for c in POLLUTANTS)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}"
+                        f"types = {{'station': 'VARCHAR', 'time': 'TIMESTAMP', {typed}}}, "
+                        f"timestampformat = '%Y-%m-%d %H:%M')")
+        except duckdb.Error:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}all_varchar = true)")
+        # preserve_insertion_order (DuckDB's default) keeps file order in the table, so rowid is
+        # the record's position in the file.
+        con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
+    else:
+        raise InputError(f"不支持的文件类型“{path.suffix}”，请使用 CSV、xlsx 或 Parquet")
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_in)").fetchall())
+    _check_header(list(types))
+    return types
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in AIR_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"数据文件缺少列：{'、'.join(missing)}（表头应为 {','.join(AIR_COLUMNS)}）"
+        )
+
+
+def _value_sql(col: str, typ: str) -> tuple[str, str, str]:
+    """(scaled BIGINT value or NULL, ok condition, Chinese reason) for one pollutant cell.
+
+    A float stands for the decimal it was printed from: with at most 3 decimals, x·1000 is within
+    1e-6 of an integer (doubles hold 15 significant digits), and rounding recovers it exactly.
+    """
+    q = f'"{col}"'
+    lab = col
+    if typ == "VARCHAR":
+        s = f"trim({q})"
+        x = f"TRY_CAST({s} AS DOUBLE)"
+        value = f"CASE WHEN {x} IS NULL OR {x} < 0 OR isnan({x}) THEN NULL ELSE CAST(round({x} * {SCALE}) AS BIGINT) END"
+        ok = (f"({s} = '' OR {x} < 0 OR ({x} IS NOT NULL AND isfinite({x}) "
+              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6))")
+        reason = (
+            f"CASE WHEN {ok} THEN NULL WHEN {x} IS NULL OR NOT isfinite({x}) THEN '{lab} 的值“' || {s} || '”不是数字' "
+            f"ELSE '{lab} 的值“' || {s} || '”小数超过 {MAX_DECIMALS} 位' END"
+        )
+        return value, ok, reason
+    if typ in ("DOUBLE", "FLOAT", "REAL") or typ.startswith("DECIMAL") or "INT" in typ:
+        x = f"CAST({q} AS DOUBLE)"
+        # NaN in a binary column is how pandas writes an empty cell.
+        value = f"CASE WHEN {x} IS NULL OR {x} < 0 OR isnan({x}) THEN NULL ELSE CAST(round({x} * {SCALE}) AS BIGINT) END"
+        ok = (f"({x} IS NULL OR isnan({x}) OR {x} < 0 OR (isfinite({x}) "
+              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6))")
+        reason = (f"CASE WHEN {ok} THEN NULL WHEN NOT isfinite({x}) THEN '{lab} 的值“' || CAST({q} AS VARCHAR) || '”不是数字' "
+                  f"ELSE '{lab} 的值“' || CAST({q} AS VARCHAR) || '”小数超过 {MAX_DECIMALS} 位' END")
+        return value, ok, reason
+    raise InputError(f"列 {col} 的类型 {typ} 无法作为浓度读取")
+
+
+def _time_sql(typ: str) -> tuple[str, str, str]:
+    if typ == "VARCHAR":
+        txt = "trim(\"time\")"
+        ts = f"TRY_STRPTIME({txt}, '%Y-%m-%d %H:%M')"
+    elif typ.startswith("TIMESTAMP") or typ == "DATE":
+        txt = 'CAST("time" AS VARCHAR)'
+        ts = 'CAST("time" AS TIMESTAMP)'
+    else:
+        raise InputError(f"time 列的类型 {typ} 无法作为时间读取")
+    ok = f"({ts} IS NOT NULL AND minute({ts}) = 0 AND second({ts}) = 0)"
+    reason = (f"CASE WHEN {ok} THEN NULL WHEN {ts} IS NULL THEN '时间“' || coalesce({txt}, '') || '”格式不对，应为 YYYY-MM-DD HH:MM' "
+              f"ELSE '时间“' || {txt} || '”不是整点' END")
+    return ts, ok, reason
+
+
+@dataclass
+class AirInput:
+    con: duckdb.DuckDBPyConnection
+    stations: Stations
+    bad_rows: list[BadRow]
+    bad_row_count: int
+    rows: int
+    first_day: int | None
+    last_day: int | None
+
+
+def read_air(con: duckdb.DuckDBPyConnection, stations: Stations, data_path: str | Path,
+             *, max_bad_rows: int = 10_000) -> AirInput:
+    """Check the data file; leave view `hourly(sid, day, hod, so2..pm25)` in `con`."""
+    path = Path(data_path)
+    types = _raw_relation(con, path)
+    con.register("stations_in", stations.arrow())
+    ts, t_ok, t_reason = _time_sql(types["time"])
+    vals, oks, reasons = [], [], []
+    for p in POLLUTANTS:
+        v, ok, reason = _value_sql(p, types[p])
+        vals.append(f"{v} AS {COL[p]}")
+        oks.append(ok)
+        reasons.append(reason)
+    station = "trim(CAST(r.station AS VARCHAR))"
+    s_reason = (f"CASE WHEN r.station IS NULL OR {station} = '' THEN '站点为空' "
+                f"WHEN s.sid IS NULL THEN '站点“' || {station} || '”不在站点文件中' END")
+    src = f"raw_in r LEFT JOIN stations_in s ON s.station = {station}"
+    # One pass computes the values and a cheap ok flag; the Chinese reasons are built afterwards
+    # for the failing rows only.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT r.row_no, s.sid,
+               CAST(epoch({ts}) // 3600 AS BIGINT) AS h,
+               (s.sid IS NOT NULL AND {t_ok} AND {" AND ".join(oks)}) AS ok,
+               {", ".join(vals)}
+        FROM {src}
+    """)
+    bad_count, rows, h0, h1 = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok), "
+        "min(h) FILTER (WHERE ok), max(h) FILTER (WHERE ok) FROM checked").fetchone()
+    bad = []
+    if bad_count:
+        bad = con.execute(f"""
+            SELECT r.row_no, concat_ws('；', {s_reason}, {t_reason}, {", ".join(reasons)})
+            FROM {src}
+            WHERE r.row_no IN (SELECT row_no FROM checked WHERE NOT ok ORDER BY row_no LIMIT {max_bad_rows})
+            ORDER BY r.row_no
+        """).fetchall()
+    # The same station and hour twice: which one is right cannot be known, so both are reported
+    # and neither is used.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT sid, h, min(row_no) AS first_row FROM checked
+        WHERE ok GROUP BY sid, h HAVING count(*) > 1
+    """)
+    dups = con.execute("""
+        SELECT c.row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
+        JOIN stations_in s ON s.sid = c.sid ORDER BY c.row_no
+    """).fetchall()
+    bad_rows = [BadRow(r, reason) for r, reason in bad]
+    for row_no, st, first_row, h in dups:
+        when = (dt.datetime(1970, 1, 1) + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M")
+        other = f"（与第 {first_row} 行重复）" if row_no != first_row else "（有重复行）"
+        bad_rows.append(BadRow(row_no, f"站点“{st}”在 {when} 有多条记录，均未使用{other}"))
+    bad_rows.sort(key=lambda b: b.row)
+    cols = ", ".join(COL[p] for p in POLLUTANTS)
+    anti = "AND NOT EXISTS (SELECT 1 FROM dup_keys d WHERE d.sid = c.sid AND d.h = c.h)" if dups else ""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW hourly AS
+        SELECT sid, CAST(h // 24 AS INTEGER) AS day, CAST(h % 24 AS INTEGER) AS hod, {cols}
+        FROM checked c WHERE ok {anti}
+    """)
+    con.execute("DROP TABLE IF EXISTS raw_tbl")
+    return AirInput(con, stations, bad_rows, bad_count + len(dups), rows - len(dups),
+                    None if h0 is None else h0 // 24, None if h1 is None else h1 // 24)
