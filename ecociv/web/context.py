@@ -33,4 +33,11 @@ def navigation(request):
             if not (user and user.is_authenticated and can_read_audit(user)):
                 continue
         items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from ecociv.accounts.actions import can_grant_rights, can_manage_accounts
+
+        if can_manage_accounts(user) or can_grant_rights(user):
+            url = reverse("users")
+            items.append({"url": url, "label": "账户管理", "active": request.path.startswith(url)})
     return {"nav_items": items}

@@ -1,0 +1,104 @@
+"""Account administration under 三员分立 (等保 2.0): the system administrator creates,
+disables and resets accounts; the security administrator grants roles and scope; neither
+may change their own rights; the audit administrator only reads. Every change is audited."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from ecociv.accounts.models import Department, Role, User
+from ecociv.audit.actions import record
+
+ACCOUNT_FIELDS = ["username", "display_name", "is_active"]
+RIGHTS_FIELDS = ["role", "region", "department"]
+
+
+class AccountError(ValueError):
+    pass
+
+
+def _state(user: User) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "is_active": user.is_active,
+            "role": user.role, "region": user.region.code if user.region_id else None,
+            "department": user.department.name if user.department_id else None}
+
+
+def can_manage_accounts(user) -> bool:
+    return user.is_superuser or user.role == Role.SYSADMIN
+
+
+def can_grant_rights(user) -> bool:
+    return user.is_superuser or user.role == Role.SECADMIN
+
+
+def create_user(*, by, username: str, display_name: str, password: str) -> User:
+    if not can_manage_accounts(by):
+        raise PermissionDenied("仅系统管理员可以创建账户")
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空")
+    if User.objects.filter(username=username).exists():
+        raise AccountError(f"用户名“{username}”已存在")
+    user = User(username=username, display_name=display_name.strip(), role=Role.VIEWER)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("；".join(exc.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        # An initial password is known to the administrator: the user must change it first.
+        user.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+        user.save()
+        record(user=by, action="user.create", obj=user, after=_state(user))
+    return user
+
+
+def set_active(target: User, active: bool, *, by) -> User:
+    if not can_manage_accounts(by):
+        raise PermissionDenied("仅系统管理员可以停用或启用账户")
+    if target.pk == by.pk:
+        raise AccountError("不能停用自己的账户")
+    with transaction.atomic():
+        before = _state(target)
+        target.is_active = active
+        target.save(update_fields=["is_active"])
+        record(user=by, action="user.enable" if active else "user.disable", obj=target, before=before,
+               after=_state(target))
+    return target
+
+
+def reset_password(target: User, password: str, *, by) -> User:
+    if not can_manage_accounts(by):
+        raise PermissionDenied("仅系统管理员可以重置密码")
+    try:
+        validate_password(password, target)
+    except ValidationError as exc:
+        raise AccountError("；".join(exc.messages)) from None
+    with transaction.atomic():
+        target.set_password(password)
+        target.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+        target.save()
+        record(user=by, action="user.reset_password", obj=target, reason="管理员重置密码，用户须在登录后修改")
+    return target
+
+
+def grant_rights(target: User, *, by, role: str, region, department: Department | None) -> User:
+    if not can_grant_rights(by):
+        raise PermissionDenied("仅安全管理员可以分配角色和范围")
+    if target.pk == by.pk:
+        raise AccountError("不能修改自己的角色和范围")
+    if role not in Role.values:
+        raise AccountError(f"未知角色“{role}”")
+    if department is not None and (region is None or department.region_id != region.pk):
+        raise AccountError("部门必须属于所选区划")
+    if role not in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN) and region is None:
+        raise AccountError("业务角色必须指定管辖区划")
+    with transaction.atomic():
+        before = _state(target)
+        target.role, target.region, target.department = role, region, department
+        target.save(update_fields=["role", "region", "department"])
+        record(user=by, action="user.grant", obj=target, region=region, before=before, after=_state(target))
+    return target
