@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ecociv.accounts.models import Role
 from ecociv.accounts.scope import get_region_for_user, visible_regions
@@ -27,7 +28,7 @@ def detail(request, code):
 
     return render(request, "regions/detail.html", {
         "region": region, "children": children, "links": region.links_up.select_related("parent"),
-        "departments": region.departments.all(), "standard": standard_for(region, 2025),
+        "departments": region.departments.all(), "standard": standard_for(region, timezone.localdate().year),
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
     })
 
