@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ecociv.accounts.models import Role
 from ecociv.core.targets import CLASS_LABELS, OPS
-from ecociv.standards.actions import INDICATOR_FIELDS, ActionError, correct_indicator
+from ecociv.standards.actions import INDICATOR_FIELDS, ActionError, correct_indicator, load_standard
+from ecociv.standards.loader import StandardFileError, parse_text
 from ecociv.standards.models import AppliesTo, Direction, Indicator, IndicatorType, Standard
 
 
@@ -17,7 +18,29 @@ def _is_admin(user):
 
 @login_required
 def index(request):
-    return render(request, "standards/index.html", {"standards": Standard.objects.all()})
+    problems = []
+    if request.method == "POST":
+        if not _is_admin(request.user):
+            raise PermissionDenied("仅创建办管理员可以导入指标体系")
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".yaml", ".yml")):
+            problems = ["请选择 .yaml 格式的指标体系文件"]
+        else:
+            try:
+                text = upload.read().decode("utf-8")
+                for data in parse_text(text, upload.name):
+                    standard, outcome = load_standard(data, by=request.user, replace=bool(request.POST.get("replace")))
+                    word = {"created": "已导入", "updated": "已替换", "exists": "已存在（未勾选替换，未作修改）"}[outcome]
+                    messages.success(request, f"{standard.title}（{standard.code}）：{word}")
+                return redirect("standards:index")
+            except UnicodeDecodeError:
+                problems = [f"文件 {upload.name} 不是 UTF-8 编码"]
+            except StandardFileError as exc:
+                problems = [str(exc).splitlines()[0], *exc.problems]
+            except ActionError as exc:
+                problems = [str(exc)]
+    return render(request, "standards/index.html", {"standards": Standard.objects.all(), "problems": problems,
+                                                    "can_import": _is_admin(request.user)})
 
 
 @login_required

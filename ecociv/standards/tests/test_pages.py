@@ -36,3 +36,22 @@ def test_standards_api(client, world):
     client.force_login(world.viewer)
     data = client.get("/api/v1/standards/national-2019").json()
     assert len(data["indicators"]) == 40 and data["doc_no"] == "环生态〔2019〕76号"
+
+
+def test_admin_uploads_a_provincial_standard_and_a_bad_one_changes_nothing(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ecociv.standards.models import Standard
+
+    good = ("standard: prov-x\ntitle: 示例省生态文明建设示范县指标\nindicators:\n- code: '1'\n  name: 森林覆盖率\n"
+            "  unit: '%'\n  type: binding\n  targets:\n  - {region_class: 山区, op: '>=', value: 70}\n")
+    client.force_login(world.admin)
+    resp = client.post("/standards/", {"file": SimpleUploadedFile("prov-x.yaml", good.encode())}, follow=True)
+    assert "已导入" in resp.content.decode()
+    assert Standard.objects.get(code="prov-x").indicators.get().targets.get().region_class == "mountain"
+    bad = good.replace("'>='", "'≥≥'").replace("prov-x", "prov-y")
+    resp = client.post("/standards/", {"file": SimpleUploadedFile("prov-y.yaml", bad.encode())})
+    html = resp.content.decode()
+    assert "prov-y.yaml" in html and "第 9 行" in html and not Standard.objects.filter(code="prov-y").exists()
+    client.force_login(world.filler)
+    assert client.post("/standards/", {"file": SimpleUploadedFile("p.yaml", good.encode())}).status_code == 403
