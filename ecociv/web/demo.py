@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ecociv.accounts.models import Department, Role, User
-from ecociv.audit.actions import record
+from ecociv.audit.actions import record, snapshot
 from ecociv.core.targets import RegionClass, select_target
 from ecociv.entry.models import IndicatorValue, ValueSource, ValueStatus
 from ecociv.regions.models import Region, RegionLink
@@ -96,6 +96,7 @@ def build_demo(*, by, progress=None) -> dict:
             obj = Region.objects.create(parent=parent, **kw)
             if parent:
                 RegionLink.objects.create(child=obj, parent=parent)
+            record(user=by, action="region.create", obj=obj, region=obj, after=snapshot(obj), reason="演示数据")
             created["regions"] += 1
         return obj
 
