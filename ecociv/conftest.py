@@ -50,6 +50,7 @@ class World:
     viewer: object
     city_admin: object
     standard: object
+    province_admin: object = None
 
     def login(self, client, user):
         client.force_login(user)
@@ -100,6 +101,7 @@ def world(db):
         viewer=make_user("jia_viewer", Role.VIEWER, county, env),
         city_admin=make_user("city_admin", Role.ADMIN, city, None),
         standard=Standard.objects.get(code="national-2019"),
+        province_admin=make_user("prov_admin", Role.ADMIN, province, None),
     )
 
 

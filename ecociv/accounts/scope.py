@@ -54,6 +54,19 @@ def require_admin(user, region: Region | None = None) -> None:
         raise Http404("区划不存在或不在您的管辖范围内")
 
 
+def can_edit_catalogue(user) -> bool:
+    """Standards are shared by every region: only a province-level (or unscoped) administrator
+    corrects or loads them. A county records its local targets as RegionTarget overrides."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.ADMIN and (user.region_id is None or user.region.level == "province")
+
+
+def require_catalogue_admin(user) -> None:
+    if not can_edit_catalogue(user):
+        raise PermissionDenied("指标体系由省级创建办管理员维护；本地目标请在区划的“年度目标”页设置")
+
+
 def can_read_audit(user) -> bool:
     return user.is_superuser or user.role in (Role.AUDITADMIN, Role.ADMIN)
 

@@ -29,6 +29,7 @@ def detail(request, code):
     return render(request, "regions/detail.html", {
         "region": region, "children": children, "links": region.links_up.select_related("parent"),
         "departments": region.departments.all(), "standard": standard_for(region, timezone.localdate().year),
+        "this_year": timezone.localdate().year - 1,
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
     })
 
@@ -66,3 +67,46 @@ def import_view(request):
         except RegionImportError as exc:
             problems = exc.problems
     return render(request, "regions/import.html", {"problems": problems})
+
+
+@login_required
+def targets(request, code, year):
+    """Per region-year: the standard in force, each indicator's catalogue target for this
+    region's class, and the local override / superior-assigned target with its source."""
+    from ecociv.accounts.scope import can_administer
+    from ecociv.core.targets import OPS, select_target
+    from ecociv.standards.actions import ActionError, choose_standard, set_region_target, standard_for
+    from ecociv.standards.models import RegionTarget, Standard
+
+    region = get_region_for_user(request.user, code)
+    can_edit = can_administer(request.user, region)
+    standard = standard_for(region, year)
+    error = ""
+    if request.method == "POST":
+        region = get_region_for_user(request.user, code, write=True)
+        try:
+            if request.POST.get("action") == "standard":
+                choose_standard(region, year, Standard.objects.get(code=request.POST["standard"]), by=request.user)
+                messages.success(request, f"{year} 年采用的指标体系已更新。")
+            else:
+                ind = standard.indicators.get(code=request.POST["indicator"])
+                set_region_target(region, year, ind, kind=request.POST["kind"], op=request.POST["op"],
+                                  value=request.POST.get("value") or None, text=request.POST.get("text", ""),
+                                  source_document=request.POST.get("source_document", ""), by=request.user)
+                messages.success(request, f"指标 {ind.code} 的{RegionTarget.Kind(request.POST['kind']).label}已保存。")
+            return redirect("regions:targets", code=code, year=year)
+        except (ActionError, ValueError, ArithmeticError) as exc:
+            error = str(exc) or "目标值不是有效数值"
+    rc = region.as_class()
+    local = {(t.indicator_id, t.kind): t for t in RegionTarget.objects.filter(region=region, year=year)}
+    rows = []
+    if standard:
+        for ind in standard.indicators.prefetch_related("targets").order_by("order"):
+            if ind.sub_items.exists():
+                continue
+            rows.append({"ind": ind, "target": select_target(ind.target_specs(), rc),
+                         "override": local.get((ind.pk, "override")), "assigned": local.get((ind.pk, "assigned"))})
+    return render(request, "regions/targets.html", {
+        "region": region, "year": year, "standard": standard, "rows": rows, "can_edit": can_edit, "error": error,
+        "ops": OPS, "standards": Standard.objects.all(), "years": range(year - 3, year + 2),
+    })

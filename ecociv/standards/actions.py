@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ecociv.accounts.scope import require_admin
+from ecociv.accounts.scope import require_admin, require_catalogue_admin
 from ecociv.audit.actions import record, snapshot
 from ecociv.core.targets import NUMERIC_OPS, OPS, normalize_class
 from ecociv.standards.loader import StandardData
@@ -23,6 +23,7 @@ def load_standard(data: StandardData, *, by, replace: bool = False) -> tuple[Sta
     """Create or (with replace) update a standard from parsed data. Returns (standard, "created" |
     "updated" | "exists"). Existing standards are left alone unless replace is asked: an
     administrator's corrections must survive `make run` loading the built-ins again."""
+    require_catalogue_admin(by)
     with transaction.atomic():
         existing = Standard.objects.filter(code=data.code).first()
         if existing and not replace:
@@ -73,7 +74,7 @@ def _indicator_state(ind: Indicator) -> dict:
 def correct_indicator(ind: Indicator, *, by, changes: dict, targets: list[dict] | None, source_document: str) -> Indicator:
     """An administrator corrects an indicator (and optionally its targets), naming the
     document the correction comes from. The indicator is marked `corrected`."""
-    require_admin(by)
+    require_catalogue_admin(by)
     if not source_document.strip():
         raise ActionError("请填写校正依据的文件名称（文号）")
     with transaction.atomic():

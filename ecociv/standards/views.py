@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ecociv.accounts.models import Role
+from ecociv.accounts.scope import can_edit_catalogue
 from ecociv.core.targets import CLASS_LABELS, OPS
 from ecociv.standards.actions import INDICATOR_FIELDS, ActionError, correct_indicator, load_standard
 from ecociv.standards.loader import StandardFileError, parse_text
@@ -13,7 +13,7 @@ from ecociv.standards.models import AppliesTo, Direction, Indicator, IndicatorTy
 
 
 def _is_admin(user):
-    return user.is_superuser or user.role == Role.ADMIN
+    return can_edit_catalogue(user)
 
 
 @login_required

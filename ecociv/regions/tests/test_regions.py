@@ -80,3 +80,25 @@ def test_membership_is_versioned_by_year(world):
     assert other.parent_in(2024) == new_parent
     assert other in new_parent.children_in(2025) and other not in new_parent.children_in(2023)
     assert Region.objects.get(pk=other.pk).path.startswith("870000/870200/")
+
+
+def test_county_admin_records_a_superior_target_with_its_source(client, world):
+    from ecociv.standards.models import RegionTarget
+
+    client.force_login(world.admin)
+    resp = client.post("/regions/870121/targets/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
+                                                         "value": "86.5", "source_document": "市目标责任书"})
+    assert resp.status_code == 302
+    rt = RegionTarget.objects.get(region=world.county, year=2025, indicator__code="7.1")
+    assert str(rt.value.normalize()) == "86.5" and rt.source_document == "市目标责任书"
+    assert AuditLog.objects.filter(action="region_target.assigned", region=world.county).exists()
+    html = client.get("/regions/870121/targets/2025/").content.decode()
+    assert "≥86.5" in html and "市目标责任书" in html
+
+
+def test_targets_page_scope(client, world):
+    client.force_login(world.viewer)
+    assert client.get("/regions/870121/targets/2025/").status_code == 200
+    assert client.post("/regions/870121/targets/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
+                                                         "value": "1", "source_document": "x"}).status_code == 403
+    assert client.get("/regions/870122/targets/2025/").status_code == 404

@@ -96,7 +96,7 @@ def test_a_provincial_standard_loads_from_a_file_and_is_audited(tmp_path):
 
 def test_loading_builtins_twice_keeps_corrections(world):
     ind = world.standard.indicators.get(code="39")
-    correct_indicator(ind, by=world.admin, changes={"lead_department": "党委宣传部"}, targets=None,
+    correct_indicator(ind, by=world.province_admin, changes={"lead_department": "党委宣传部"}, targets=None,
                       source_document="某省2025年指标解释")
     call_command("standards", "load", "--builtin")
     assert Indicator.objects.get(pk=ind.pk).lead_department == "党委宣传部"
@@ -104,17 +104,17 @@ def test_loading_builtins_twice_keeps_corrections(world):
 
 def test_admin_correction_is_audited_with_source_and_marks_corrected(world):
     ind = world.standard.indicators.get(code="31")
-    correct_indicator(ind, by=world.admin, changes={}, targets=[
+    correct_indicator(ind, by=world.province_admin, changes={}, targets=[
         {"region_class": "all", "op": ">=", "value": "14.6", "text": "≥14.6"}], source_document="环生态〔2019〕76号 原文")
     ind.refresh_from_db()
     assert ind.verification == "corrected" and str(ind.targets.get().value.normalize()) == "14.6"
     log = AuditLog.objects.get(action="indicator.correct")
     assert log.before["targets"][0]["value"] == "15" and log.after["targets"][0]["value"] == "14.6"
-    assert "76号" in log.reason and log.username == "jia_admin"
+    assert "76号" in log.reason and log.username == "prov_admin"
 
 
 def test_correction_without_source_is_refused(world):
     ind = world.standard.indicators.get(code="31")
     with pytest.raises(ActionError):
-        correct_indicator(ind, by=world.admin, changes={"unit": "m2"}, targets=None, source_document=" ")
+        correct_indicator(ind, by=world.province_admin, changes={"unit": "m2"}, targets=None, source_document=" ")
     assert not AuditLog.objects.filter(action="indicator.correct").exists()

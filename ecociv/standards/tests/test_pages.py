@@ -12,15 +12,17 @@ def test_catalogue_page_shows_verification_status(client, world):
     assert "城镇污水处理率" in html and "/edit/" not in html  # fillers cannot correct
 
 
-def test_only_admin_may_correct(client, world):
+def test_only_a_province_admin_may_correct_the_shared_catalogue(client, world):
     client.force_login(world.filler)
     assert client.get("/standards/national-2019/31/edit/").status_code == 403
-    client.force_login(world.admin)
+    client.force_login(world.admin)  # a county administrator: local targets only
+    assert client.get("/standards/national-2019/31/edit/").status_code == 403
+    client.force_login(world.province_admin)
     assert client.get("/standards/national-2019/31/edit/").status_code == 200
 
 
 def test_admin_corrects_a_target_through_the_page(client, world):
-    client.force_login(world.admin)
+    client.force_login(world.province_admin)
     resp = client.post("/standards/national-2019/31/edit/", {
         "name": "城镇人均公园绿地面积", "unit": "平方米/人", "type": "reference", "applies_to": "city",
         "direction": "higher", "lead_department": "住房和城乡建设局", "aliases": "人均公园绿地",
@@ -29,7 +31,7 @@ def test_admin_corrects_a_target_through_the_page(client, world):
     assert resp.status_code == 302
     ind = world.standard.indicators.get(code="31")
     assert ind.verification == "corrected" and ind.aliases == ["人均公园绿地"]
-    assert AuditLog.objects.filter(action="indicator.correct", username="jia_admin").count() == 1
+    assert AuditLog.objects.filter(action="indicator.correct", username="prov_admin").count() == 1
 
 
 def test_standards_api(client, world):
@@ -45,7 +47,7 @@ def test_admin_uploads_a_provincial_standard_and_a_bad_one_changes_nothing(clien
 
     good = ("standard: prov-x\ntitle: 示例省生态文明建设示范县指标\nindicators:\n- code: '1'\n  name: 森林覆盖率\n"
             "  unit: '%'\n  type: binding\n  targets:\n  - {region_class: 山区, op: '>=', value: 70}\n")
-    client.force_login(world.admin)
+    client.force_login(world.province_admin)
     resp = client.post("/standards/", {"file": SimpleUploadedFile("prov-x.yaml", good.encode())}, follow=True)
     assert "已导入" in resp.content.decode()
     assert Standard.objects.get(code="prov-x").indicators.get().targets.get().region_class == "mountain"
