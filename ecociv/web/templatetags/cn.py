@@ -37,3 +37,10 @@ def status_label(value):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def class_label(value):
+    from ecociv.core.targets import CLASS_LABELS
+
+    return CLASS_LABELS.get(value, value)
