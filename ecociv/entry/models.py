@@ -31,6 +31,12 @@ class IndicatorValue(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="审核人")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # The reason of the last return or reopen, shown beside the value until it is resubmitted.
+    review_reason = models.TextField("退回/重新打开原因", blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "year", "indicator"], name="value_unique")]
@@ -39,6 +45,10 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.year} {self.indicator}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == ValueStatus.APPROVED
 
 
 class TaskStatus(models.TextChoices):
@@ -80,7 +90,67 @@ class TaskItem(models.Model):
                                   related_name="task_items")
     title = models.CharField("工作事项", max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Free-form work items are reported as done/not done with a note (no IndicatorValue).
+    done = models.BooleanField("已完成", null=True, blank=True)
+    note = models.TextField("完成情况", blank=True)
 
     class Meta:
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "任务事项"
+
+
+# ---- issue 4: review fields, evidence, import jobs -------------------------------------
+
+def evidence_path(instance, filename):
+    # Content-addressed: the same file uploaded twice is stored once, and the stored name
+    # never carries the user's filename (no path tricks, no guessable names).
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A 佐证材料 file attached to a value. Type checked by content on upload."""
+
+    value = models.ForeignKey(IndicatorValue, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("文件", upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportJob(models.Model):
+    """One long-format import started from the page: progress is polled while it runs."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "已预检"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set for a task's Excel upload (values enter as drafts); empty for a bulk long-format import.
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    approve = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "导入任务"

@@ -1,0 +1,522 @@
+"""Every write of the entry workflow: tasks, values, evidence, submit/approve/return/reopen,
+imports. Each action is atomic, checks permission, and writes an audit row (the per-value
+history page reads those rows back, so a value's history is exactly its audit trail)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from ecociv.accounts.models import Department
+from ecociv.accounts.scope import region_in_scope
+from ecociv.audit.actions import record
+from ecociv.core.targets import select_target
+from ecociv.entry import checks
+from ecociv.entry.engine.checks import NumberFormatError, parse_number
+from ecociv.entry.models import Evidence, IndicatorValue, Task, TaskItem, TaskStatus, ValueSource, ValueStatus
+from ecociv.entry.scope import can_administer_tasks, can_fill, can_review, is_higher_level
+
+VALUE_FIELDS = ["value", "achieved", "note", "status", "review_reason"]
+EDITABLE = (ValueStatus.DRAFT, ValueStatus.RETURNED)
+
+
+class EntryError(ValueError):
+    """A refused action, with a message fit to show the user."""
+
+
+class SubmitBlocked(EntryError):
+    def __init__(self, problems: list[tuple[object, checks.Finding]]):
+        self.problems = problems
+        lines = [f"{ind.code} {ind.name}：{f.message}" for ind, f in problems]
+        super().__init__("存在须先处理的问题，未提交：\n" + "\n".join(lines))
+
+
+def value_state(v: IndicatorValue | None) -> dict | None:
+    if v is None:
+        return None
+    return {"value": v.value, "achieved": v.achieved, "note": v.note, "status": v.status,
+            "review_reason": v.review_reason}
+
+
+def value_repr(v: IndicatorValue) -> str:
+    return f"{v.region.name} {v.year}年 {v.indicator.code} {v.indicator.name}"
+
+
+def _audit_value(v, *, by, action, before, reason=""):
+    record(user=by, action=action, obj=v, object_repr=value_repr(v), region=v.region, before=before,
+           after=value_state(v), reason=reason)
+
+
+# ---- tasks ---------------------------------------------------------------------------------
+
+def applicable_indicators(region, standard):
+    """The indicators a region fills: leaves (sub-items, not their composite parent) that
+    apply to its class (市/县) and, for coastal-only ones, to coastal regions."""
+    inds = list(standard.indicators.select_related("parent", "standard").prefetch_related("targets", "sub_items")
+                .order_by("order"))
+    out = []
+    for ind in inds:
+        if not ind.parent_id and ind.sub_items.all():
+            continue
+        applies = ind.effective_applies_to
+        if region.admin_class and applies in ("city", "county") and applies != region.admin_class:
+            continue
+        if (ind.coastal_only or (ind.parent_id and ind.parent.coastal_only)) and not region.coastal:
+            continue
+        out.append(ind)
+    return out
+
+
+def _require_task_admin(by, region):
+    if not can_administer_tasks(by, region):
+        if region_in_scope(by, region):
+            raise PermissionDenied("仅创建办管理员可以分配填报任务")
+        raise EntryError("区划不在您的管辖范围内")
+
+
+def create_task(region, year: int, department, *, by, title: str = "", deadline: dt.date | None = None,
+                indicators=(), work_items=()) -> Task:
+    _require_task_admin(by, region)
+    if department.region_id != region.pk:
+        raise EntryError(f"部门“{department.name}”不属于{region.name}")
+    work_items = [w.strip() for w in work_items if w and w.strip()]
+    if not indicators and not work_items:
+        raise EntryError("任务至少要包含一个指标或一项工作事项")
+    with transaction.atomic():
+        taken = set(TaskItem.objects.filter(task__region=region, task__year=year, indicator__in=list(indicators))
+                    .values_list("indicator__code", flat=True))
+        if taken:
+            raise EntryError(f"指标 {'、'.join(sorted(taken))} 已分配给其他任务（同一区划、年度的指标只能分配一次）")
+        task = Task.objects.create(region=region, year=year, department=department, deadline=deadline,
+                                   title=title.strip() or f"{year}年度{department.name}指标填报", created_by=by)
+        n = 0
+        for n, ind in enumerate(indicators, start=1):
+            TaskItem.objects.create(task=task, indicator=ind, order=n)
+        for m, w in enumerate(work_items, start=n + 1):
+            TaskItem.objects.create(task=task, title=w[:300], order=m)
+        record(user=by, action="task.create", obj=task, region=region, after={
+            "department": department.name, "year": year, "deadline": deadline, "title": task.title,
+            "indicators": [i.code for i in indicators], "work_items": work_items})
+        refresh_task_status(task)
+        return task
+
+
+def assign_by_lead_department(region, year: int, *, by, deadline: dt.date | None, standard=None
+                              ) -> tuple[list[Task], list[str]]:
+    """Every applicable indicator of the region's standard to its lead department (牵头部门,
+    matched by name among the region's departments). Indicators already in a task for the
+    region-year are left where they are, so running it again creates nothing. Returns the new
+    tasks and the indicators whose lead department the region lacks."""
+    from ecociv.standards.actions import standard_for
+
+    _require_task_admin(by, region)
+    standard = standard or standard_for(region, year)
+    if standard is None:
+        raise EntryError("未找到适用的指标体系")
+    depts = {d.name: d for d in Department.objects.filter(region=region)}
+    taken = set(TaskItem.objects.filter(task__region=region, task__year=year, indicator__isnull=False)
+                .values_list("indicator_id", flat=True))
+    groups: dict[str, list] = {}
+    unmatched = []
+    for ind in applicable_indicators(region, standard):
+        if ind.pk in taken:
+            continue
+        name = (ind.lead_department or (ind.parent.lead_department if ind.parent_id else "")).strip()
+        if name in depts:
+            groups.setdefault(name, []).append(ind)
+        else:
+            unmatched.append(f"{ind.code} {ind.name}（牵头部门“{name or '未注明'}”）")
+    tasks = []
+    with transaction.atomic():
+        for name, inds in groups.items():
+            existing = Task.objects.filter(region=region, year=year, department=depts[name]).first()
+            if existing:
+                # Add to the department's existing task rather than open a second one.
+                start = existing.items.count()
+                TaskItem.objects.bulk_create([TaskItem(task=existing, indicator=i, order=start + k)
+                                              for k, i in enumerate(inds, start=1)])
+                record(user=by, action="task.add_items", obj=existing, region=region,
+                       after={"indicators": [i.code for i in inds]}, reason="按牵头部门批量分配")
+                refresh_task_status(existing)
+                continue
+            tasks.append(create_task(region, year, depts[name], by=by, deadline=deadline, indicators=inds,
+                                     title=f"{year}年度{name}指标填报"))
+    return tasks, unmatched
+
+
+def _task_values(task) -> dict[int, IndicatorValue]:
+    ind_ids = [i for i in task.items.values_list("indicator_id", flat=True) if i]
+    return {v.indicator_id: v for v in IndicatorValue.objects.filter(region=task.region, year=task.year,
+                                                                     indicator_id__in=ind_ids)}
+
+
+def refresh_task_status(task) -> str:
+    """A task's status follows its values: any returned → 已退回; all approved → 已审核;
+    all submitted or approved → 已提交; else 填报中."""
+    ind_ids = [i for i in task.items.values_list("indicator_id", flat=True) if i]
+    statuses = list(IndicatorValue.objects.filter(region_id=task.region_id, year=task.year,
+                                                  indicator_id__in=ind_ids).values_list("status", flat=True))
+    complete = len(statuses) == len(ind_ids) and ind_ids
+    if ValueStatus.RETURNED in statuses:
+        status = TaskStatus.RETURNED
+    elif complete and all(s == ValueStatus.APPROVED for s in statuses):
+        status = TaskStatus.APPROVED
+    elif complete and all(s in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) for s in statuses):
+        status = TaskStatus.SUBMITTED
+    else:
+        status = TaskStatus.OPEN
+    if status != task.status:
+        now = timezone.now()
+        fields = {"status": status}
+        if status == TaskStatus.APPROVED:
+            fields["approved_at"] = now
+        if status == TaskStatus.SUBMITTED and not task.submitted_at:
+            fields["submitted_at"] = now
+        Task.objects.filter(pk=task.pk).update(**fields)
+        for k, v in fields.items():
+            setattr(task, k, v)
+    return status
+
+
+def _refresh_tasks_of(values):
+    keys = {(v.region_id, v.year) for v in values}
+    ind_ids = {v.indicator_id for v in values}
+    for region_id, year in keys:
+        for task in Task.objects.filter(region_id=region_id, year=year, items__indicator_id__in=ind_ids).distinct():
+            refresh_task_status(task)
+
+
+# ---- values ----------------------------------------------------------------------------------
+
+def _task_item(task, indicator) -> TaskItem:
+    item = task.items.filter(indicator=indicator).first()
+    if item is None:
+        raise EntryError(f"指标 {indicator.code} 不在该任务中")
+    return item
+
+
+def findings_for(value: IndicatorValue | None, *, indicator, region, year, stage="save", raw=None,
+                 evidence_count=None) -> list[checks.Finding]:
+    target = select_target(indicator.target_specs(), region.as_class())
+    prev = checks.previous_values({(region.pk, year, indicator.pk)})
+    peers = checks.sibling_values({region.pk: region}, {year}, {indicator.pk})
+    if evidence_count is None:
+        evidence_count = value.evidence.count() if value and value.pk else 0
+    return checks.check(checks.CheckInput(
+        indicator=indicator, region=region, year=year, value=value.value if value else None,
+        achieved=value.achieved if value else None, raw=raw, evidence_count=evidence_count, target=target,
+        previous=prev.get((region.pk, year, indicator.pk)), peers=peers.get((region.pk, year, indicator.pk), [])),
+        stage=stage)
+
+
+def save_value(task, indicator, *, by, raw, achieved: bool | None = None, note: str = "",
+               source: str = ValueSource.MANUAL) -> tuple[IndicatorValue, list[checks.Finding]]:
+    """Store what the filler typed (as an exact decimal) with the 情况说明. Checks run and
+    come back as warnings; only an unreadable number is refused."""
+    if not can_fill(by, task):
+        raise PermissionDenied("您不能填报该任务")
+    _task_item(task, indicator)
+    try:
+        number = parse_number(raw)
+    except NumberFormatError as exc:
+        raise EntryError(str(exc)) from None
+    with transaction.atomic():
+        v = (IndicatorValue.objects.select_for_update().filter(region=task.region, year=task.year,
+                                                               indicator=indicator).first())
+        before = value_state(v)
+        if v is None:
+            v = IndicatorValue(region=task.region, year=task.year, indicator=indicator, status=ValueStatus.DRAFT)
+        elif v.status not in EDITABLE:
+            raise EntryError(f"指标 {indicator.code} {v.get_status_display()}，不能修改"
+                             + ("（已锁定）" if v.status == ValueStatus.APPROVED else "（等待审核）"))
+        v.value, v.achieved, v.note = number, achieved, (note or "").strip()
+        v.source, v.updated_by = source, by
+        v.lineage = {"source": source, "task": task.pk}
+        if before is not None and value_state(v) == before:
+            return v, findings_for(v, indicator=indicator, region=task.region, year=task.year)
+        v.save()
+        _audit_value(v, by=by, action="value.save", before=before)
+        refresh_task_status(task)
+    return v, findings_for(v, indicator=indicator, region=task.region, year=task.year)
+
+
+def save_work_item(item: TaskItem, *, by, done: bool | None, note: str) -> TaskItem:
+    if not can_fill(by, item.task):
+        raise PermissionDenied("您不能填报该任务")
+    if item.indicator_id:
+        raise EntryError("指标请按数值填报")
+    with transaction.atomic():
+        before = {"done": item.done, "note": item.note}
+        item.done, item.note = done, (note or "").strip()
+        item.save(update_fields=["done", "note"])
+        record(user=by, action="task_item.save", obj=item, object_repr=f"{item.task} · {item.title}",
+               region=item.task.region, before=before, after={"done": done, "note": item.note})
+    return item
+
+
+# ---- evidence ------------------------------------------------------------------------------
+
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXTENSION_ALIASES = {"jpeg": "jpg"}
+
+
+def sniff(data: bytes, name: str) -> tuple[str, str]:
+    """(extension, mime) judged from the bytes; the name's extension must agree, so a renamed
+    .exe is refused whatever it is called."""
+    kind = filetype.guess(data)
+    ext = kind.extension if kind else None
+    if ext not in ALLOWED_TYPES:
+        raise EntryError(f"“{name}”的文件内容不是允许的类型（PDF、JPG、PNG、Word .docx、Excel .xlsx）")
+    claimed = PurePath(name).suffix.lower().lstrip(".")
+    claimed = EXTENSION_ALIASES.get(claimed, claimed)
+    if claimed != ext:
+        raise EntryError(f"“{name}”的扩展名与文件内容（{ext.upper()}）不符")
+    return ext, ALLOWED_TYPES[ext]
+
+
+def add_evidence(task, indicator, *, by, name: str, data: bytes) -> Evidence:
+    if not can_fill(by, task):
+        raise PermissionDenied("您不能填报该任务")
+    _task_item(task, indicator)
+    limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+    if len(data) > limit:
+        raise EntryError(f"“{name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制")
+    if not data:
+        raise EntryError(f"“{name}”是空文件")
+    ext, mime = sniff(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        v = IndicatorValue.objects.select_for_update().filter(region=task.region, year=task.year,
+                                                              indicator=indicator).first()
+        if v is None:
+            v = IndicatorValue.objects.create(region=task.region, year=task.year, indicator=indicator,
+                                              status=ValueStatus.DRAFT, updated_by=by)
+        elif v.status not in EDITABLE:
+            raise EntryError(f"指标 {indicator.code} {v.get_status_display()}，不能再添加佐证材料")
+        ev = Evidence(value=v, original_name=PurePath(name).name[:255], extension=f".{ext}", content_type=mime,
+                      size=len(data), sha256=digest, uploaded_by=by)
+        path = f"evidence/{digest[:2]}/{digest}.{ext}"
+        if default_storage.exists(path):
+            ev.file.name = path  # same content already stored
+        else:
+            ev.file.save(path, ContentFile(data), save=False)
+        ev.save()
+        record(user=by, action="evidence.add", obj=v, object_repr=value_repr(v), region=v.region,
+               after={"file": ev.original_name, "sha256": digest, "size": len(data), "type": ext})
+    return ev
+
+
+def remove_evidence(ev: Evidence, *, by) -> None:
+    v = ev.value
+    tasks = Task.objects.filter(region=v.region, year=v.year, items__indicator=v.indicator)
+    if not any(can_fill(by, t) for t in tasks):
+        raise PermissionDenied("您不能修改该任务")
+    if v.status not in EDITABLE:
+        raise EntryError("数据已提交或已锁定，不能删除佐证材料")
+    with transaction.atomic():
+        record(user=by, action="evidence.remove", obj=v, object_repr=value_repr(v), region=v.region,
+               before={"file": ev.original_name, "sha256": ev.sha256})
+        # The stored file stays (content-addressed, possibly shared, and the audit names it).
+        ev.delete()
+
+
+# ---- workflow --------------------------------------------------------------------------
+
+def task_findings(task, *, stage="save") -> dict[int, list[checks.Finding]]:
+    """indicator_id → findings, for every indicator of the task, in batch queries."""
+    items = list(task.items.select_related("indicator", "indicator__standard", "indicator__parent")
+                 .prefetch_related("indicator__targets").filter(indicator__isnull=False))
+    values = _task_values(task)
+    ev_counts = {}
+    if values:
+        from django.db.models import Count
+
+        ev_counts = dict(Evidence.objects.filter(value__in=list(values.values())).values("value_id")
+                         .annotate(n=Count("id")).values_list("value_id", "n"))
+    keys = {(task.region_id, task.year, it.indicator_id) for it in items}
+    prev = checks.previous_values(keys)
+    peers = checks.sibling_values({task.region_id: task.region}, {task.year}, {it.indicator_id for it in items})
+    rc = task.region.as_class()
+    out = {}
+    for it in items:
+        ind = it.indicator
+        v = values.get(ind.pk)
+        key = (task.region_id, task.year, ind.pk)
+        out[ind.pk] = checks.check(checks.CheckInput(
+            indicator=ind, region=task.region, year=task.year, value=v.value if v else None,
+            achieved=v.achieved if v else None, evidence_count=ev_counts.get(v.pk, 0) if v else 0,
+            target=select_target(ind.target_specs(), rc), previous=prev.get(key), peers=peers.get(key, [])),
+            stage=stage)
+    return out
+
+
+def submit_task(task, *, by) -> int:
+    """草稿/已退回 → 已提交 for every value of the task, or nothing when a blocking check fails."""
+    if not can_fill(by, task):
+        raise PermissionDenied("您不能提交该任务")
+    with transaction.atomic():
+        Task.objects.select_for_update().filter(pk=task.pk).first()
+        findings = task_findings(task, stage="submit")
+        inds = {it.indicator_id: it.indicator for it in task.items.select_related("indicator")
+                if it.indicator_id}
+        problems = [(inds[i], f) for i, fs in findings.items() for f in fs if f.blocking]
+        if problems:
+            raise SubmitBlocked(problems)
+        now = timezone.now()
+        n = 0
+        for v in IndicatorValue.objects.select_related("region", "indicator").filter(
+                region=task.region, year=task.year, indicator_id__in=list(inds), status__in=EDITABLE):
+            before = value_state(v)
+            v.status, v.submitted_at, v.updated_by = ValueStatus.SUBMITTED, now, by
+            v.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
+            _audit_value(v, by=by, action="value.submit", before=before)
+            n += 1
+        task.submitted_at = now
+        task.save(update_fields=["submitted_at"])
+        record(user=by, action="task.submit", obj=task, region=task.region, after={"values": n})
+        refresh_task_status(task)
+        return n
+
+
+def approve_values(values, *, by, comment: str = "") -> int:
+    """已提交 → 已审核 (locked), in bulk; all or none."""
+    values = list(values)
+    with transaction.atomic():
+        locked = list(IndicatorValue.objects.select_for_update().select_related("region", "indicator")
+                      .filter(pk__in=[v.pk for v in values]))
+        for v in locked:
+            if not can_review(by, v.region):
+                raise PermissionDenied("您不能审核该数据")
+            if v.status != ValueStatus.SUBMITTED:
+                raise EntryError(f"{value_repr(v)}：状态为“{v.get_status_display()}”，只有已提交的数据可以审核通过")
+        now = timezone.now()
+        for v in locked:
+            before = value_state(v)
+            v.status, v.reviewed_by, v.reviewed_at, v.review_reason = ValueStatus.APPROVED, by, now, ""
+            v.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"])
+            _audit_value(v, by=by, action="value.approve", before=before, reason=comment)
+        _refresh_tasks_of(locked)
+        return len(locked)
+
+
+def approve_task(task, *, by, comment: str = "") -> int:
+    if not can_review(by, task.region):
+        raise PermissionDenied("您不能审核该任务")
+    ids = [v.pk for v in _task_values(task).values() if v.status == ValueStatus.SUBMITTED]
+    if not ids:
+        raise EntryError("该任务没有待审核的数据")
+    return approve_values(IndicatorValue.objects.filter(pk__in=ids), by=by, comment=comment)
+
+
+def return_value(value, *, by, reason: str) -> IndicatorValue:
+    """已提交 → 已退回 with the reason the filler will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise EntryError("请填写退回原因")
+    with transaction.atomic():
+        v = IndicatorValue.objects.select_for_update().select_related("region", "indicator").get(pk=value.pk)
+        if not can_review(by, v.region):
+            raise PermissionDenied("您不能审核该数据")
+        if v.status != ValueStatus.SUBMITTED:
+            raise EntryError(f"状态为“{v.get_status_display()}”的数据不能退回"
+                             + ("；已审核的数据须由上级重新打开" if v.status == ValueStatus.APPROVED else ""))
+        before = value_state(v)
+        v.status, v.review_reason, v.reviewed_by, v.reviewed_at = ValueStatus.RETURNED, reason, by, timezone.now()
+        v.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
+        _audit_value(v, by=by, action="value.return", before=before, reason=reason)
+        _refresh_tasks_of([v])
+        return v
+
+
+def reopen_value(value, *, by, reason: str) -> IndicatorValue:
+    """已审核 → 已退回: unlocks an approved value, by a higher level only, with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise EntryError("重新打开须填写书面理由")
+    with transaction.atomic():
+        v = IndicatorValue.objects.select_for_update().select_related("region", "indicator").get(pk=value.pk)
+        if not is_higher_level(by, v.region):
+            raise PermissionDenied("已审核的数据只能由上级重新打开")
+        if v.status != ValueStatus.APPROVED:
+            raise EntryError("只有已审核（锁定）的数据需要重新打开")
+        before = value_state(v)
+        v.status, v.review_reason, v.reviewed_by, v.reviewed_at = ValueStatus.RETURNED, reason, by, timezone.now()
+        v.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
+        _audit_value(v, by=by, action="value.reopen", before=before, reason=reason)
+        _refresh_tasks_of([v])
+        return v
+
+
+# ---- import ------------------------------------------------------------------------------
+
+def import_values(plan, *, by, progress=None, source: str = ValueSource.IMPORT) -> dict[str, int]:
+    """Apply an import plan: all rows or none. Values enter with the plan's target status
+    (草稿 for a task's Excel upload, 已提交 for a bulk import, 已审核 with --approve), each with
+    an audit row naming `by` (the --as user or the built-in system account)."""
+    from ecociv.entry.importing import ImportPlan
+
+    assert isinstance(plan, ImportPlan)
+    if not plan.rows:
+        raise EntryError("文件中没有数据行")
+    if plan.errors:
+        raise EntryError(f"文件有 {len(plan.errors)} 处错误，未导入任何数据")
+    status = plan.target_status
+    approve = status == ValueStatus.APPROVED
+    if approve:
+        for region in {r.region.pk: r.region for r in plan.rows}.values():
+            if not can_review(by, region):
+                raise PermissionDenied(f"您不能审核{region.name}的数据，不能以“已审核”导入")
+    now = timezone.now()
+    total = len(plan.rows)
+    with transaction.atomic():
+        # Re-read under lock what the dry run saw: a value approved meanwhile must not be overwritten.
+        keys = [(r.region.pk, int(r.year), r.indicator.pk) for r in plan.rows if r.outcome != "unchanged"]
+        current = {}
+        if keys:
+            qs = IndicatorValue.objects.select_for_update().select_related("region", "indicator").filter(
+                region_id__in={k[0] for k in keys}, year__in={k[1] for k in keys},
+                indicator_id__in={k[2] for k in keys})
+            current = {(v.region_id, v.year, v.indicator_id): v for v in qs}
+        done = 0
+        for r in plan.rows:
+            done += 1
+            if progress and (done % 200 == 0 or done == total):
+                progress(done, total)
+            if r.outcome == "unchanged":
+                continue
+            k = (r.region.pk, int(r.year), r.indicator.pk)
+            v = current.get(k)
+            if (v is None) != (r.outcome == "created") or (v is not None and v.status == ValueStatus.APPROVED):
+                raise EntryError(f"{r.where('数值')}：数据在预检后已被他人修改，请重新预检")
+            before = value_state(v)
+            if v is None:
+                v = IndicatorValue(region=r.region, year=int(r.year), indicator=r.indicator)
+            v.value, v.achieved, v.note, v.status = r.value, r.achieved, r.note, status
+            v.source, v.updated_by = source, by
+            v.lineage = {"source": source, "file": plan.file_name, "sheet": r.sheet, "row": r.row}
+            if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+                v.submitted_at = now
+            if approve:
+                v.reviewed_by, v.reviewed_at, v.review_reason = by, now, ""
+            v.save()
+            _audit_value(v, by=by, action="value.import", before=before,
+                         reason=f"导入文件 {plan.file_name} 第 {r.row} 行")
+        touched = {(r.region.pk, int(r.year)) for r in plan.rows}
+        for region_id, year in touched:
+            for task in Task.objects.filter(region_id=region_id, year=year).select_related("region"):
+                refresh_task_status(task)
+    return plan.counts()

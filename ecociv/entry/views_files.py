@@ -1,0 +1,219 @@
+"""Files of the entry workflow: evidence upload/download, the per-task Excel template and
+its upload (dry run, then apply), and the bulk long-format import with progress."""
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ecociv.accounts.scope import visible_regions
+from ecociv.entry import actions
+from ecociv.entry.excel import task_template
+from ecociv.entry.importing import ImportFileError, plan_import
+from ecociv.entry.models import ImportJob, ValueStatus
+from ecociv.entry.scope import can_administer_tasks, get_evidence_for_user, get_task_for_user
+from ecociv.entry.views import _back, _row_response
+
+SHOWN_ROWS = 500  # a dry run of 10,000 rows lists errors in full but not every unchanged row
+
+# Progress of running imports, by job id. In memory on purpose: the import's own transaction
+# holds SQLite's write lock until it commits, so progress written to the database would not
+# be visible (or writable) meanwhile. One server process serves a county; see README.
+_PROGRESS: dict[int, tuple[int, int]] = {}
+
+
+@login_required
+@require_POST
+def evidence_upload(request, task_id, item_id):
+    task = get_task_for_user(request.user, task_id, write=True)
+    item = task.items.select_related("indicator").filter(pk=item_id, indicator__isnull=False).first()
+    if item is None:
+        raise Http404("任务事项不存在")
+    error = ""
+    files = request.FILES.getlist("file")
+    if not files:
+        error = "请选择文件"
+    for f in files:
+        if f.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            error = f"“{f.name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制"
+            break
+        try:
+            actions.add_evidence(task, item.indicator, by=request.user, name=f.name, data=f.read())
+        except actions.EntryError as exc:
+            error = str(exc)
+            break
+    if request.htmx:
+        return _row_response(request, task, item.pk, error)
+    if not error:
+        messages.success(request, "佐证材料已上传。")
+    return _back(request, task, error)
+
+
+@login_required
+def evidence_download(request, evidence_id):
+    ev = get_evidence_for_user(request.user, evidence_id)
+    try:
+        fh = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已丢失，请联系管理员") from None
+    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
+    resp["X-Content-SHA256"] = ev.sha256
+    return resp
+
+
+@login_required
+@require_POST
+def evidence_delete(request, evidence_id):
+    ev = get_evidence_for_user(request.user, evidence_id)
+    task_id = request.POST.get("task")
+    task = get_task_for_user(request.user, task_id, write=True) if task_id else None
+    try:
+        actions.remove_evidence(ev, by=request.user)
+    except actions.EntryError as exc:
+        if task:
+            return _back(request, task, str(exc))
+        raise PermissionDenied(str(exc)) from None
+    if task and request.htmx:
+        item = task.items.filter(indicator_id=ev.value.indicator_id).first()
+        return _row_response(request, task, item.pk)
+    messages.success(request, "已删除佐证材料。")
+    return redirect("entry:task", task_id=task.pk) if task else redirect("entry:index")
+
+
+@login_required
+def template_download(request, task_id):
+    task = get_task_for_user(request.user, task_id)
+    data = task_template(task)
+    name = f"{task.region.name}{task.year}年{task.department.name}填报表.xlsx"
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from django.utils.http import content_disposition_header
+
+    resp["Content-Disposition"] = content_disposition_header(True, name)
+    return resp
+
+
+@login_required
+def task_upload(request, task_id):
+    """Excel round trip: upload → dry run with a per-row result → apply (all or nothing)."""
+    task = get_task_for_user(request.user, task_id, write=True)
+    plan = job = None
+    error = ""
+    if request.method == "POST" and request.POST.get("job"):
+        job = ImportJob.objects.filter(pk=request.POST["job"], created_by=request.user, task=task,
+                                       state=ImportJob.State.CHECKED).first()
+        if job is None:
+            raise Http404("预检结果不存在或已使用")
+        try:
+            plan = plan_import(job.file_name, by=request.user, data=bytes(job.data), name=job.file_name, task=task,
+                               target_status=ValueStatus.DRAFT)
+            counts = actions.import_values(plan, by=request.user)
+        except (actions.EntryError, ImportFileError) as exc:
+            error = str(exc)
+        else:
+            job.state, job.summary, job.total, job.done = ImportJob.State.DONE, counts, len(plan.rows), len(plan.rows)
+            job.save(update_fields=["state", "summary", "total", "done"])
+            messages.success(request, f"已导入：{plan.summary()}。数值为草稿，请检查后提交。")
+            return redirect("entry:task", task_id=task.pk)
+    elif request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            error = "请选择文件"
+        else:
+            data = f.read()
+            try:
+                plan = plan_import(f.name, by=request.user, data=data, name=f.name, task=task,
+                                   target_status=ValueStatus.DRAFT)
+            except ImportFileError as exc:
+                error = str(exc)
+            else:
+                if plan.ok:
+                    job = ImportJob.objects.create(created_by=request.user, task=task, file_name=f.name, data=data,
+                                                   total=len(plan.rows), summary=plan.counts())
+    return render(request, "entry/upload.html", {"task": task, "plan": plan, "job": job, "error": error,
+                                                 "shown": plan.rows[:SHOWN_ROWS] if plan else []})
+
+
+def _import_admin(user):
+    if not any(can_administer_tasks(user, r) for r in visible_regions(user).filter(level__in=["province", "city",
+                                                                                                 "county"])):
+        raise PermissionDenied("仅创建办管理员可以批量导入数据")
+
+
+@login_required
+def import_page(request):
+    """Bulk long-format import from the page (the same plan and action as `ecociv import-values`)."""
+    _import_admin(request.user)
+    plan = job = None
+    error = ""
+    if request.method == "POST" and request.POST.get("job"):
+        job = ImportJob.objects.filter(pk=request.POST["job"], created_by=request.user, task__isnull=True,
+                                       state=ImportJob.State.CHECKED).first()
+        if job is None:
+            raise Http404("预检结果不存在或已使用")
+        job.state = ImportJob.State.RUNNING
+        job.save(update_fields=["state"])
+        _PROGRESS[job.pk] = (0, job.total)
+        if getattr(settings, "ENTRY_IMPORT_THREADS", True):
+            threading.Thread(target=run_job, args=(job.pk,), daemon=True).start()
+        else:
+            run_job(job.pk)
+        return redirect("entry:import_job", job_id=job.pk)
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        approve = request.POST.get("approve") == "1"
+        if f is None:
+            error = "请选择文件"
+        else:
+            data = f.read()
+            status = ValueStatus.APPROVED if approve else ValueStatus.SUBMITTED
+            try:
+                plan = plan_import(f.name, by=request.user, data=data, name=f.name, target_status=status)
+            except ImportFileError as exc:
+                error = str(exc)
+            else:
+                if plan.ok:
+                    job = ImportJob.objects.create(created_by=request.user, file_name=f.name, data=data,
+                                                   approve=approve, total=len(plan.rows), summary=plan.counts())
+    return render(request, "entry/import.html", {
+        "plan": plan, "job": job, "error": error, "shown": plan.rows[:SHOWN_ROWS] if plan else [],
+        "recent": ImportJob.objects.filter(created_by=request.user, task__isnull=True)[:10]})
+
+
+def run_job(job_id: int) -> None:
+    """Apply a checked import job; runs in a thread so the page can show progress."""
+    try:
+        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+        status = ValueStatus.APPROVED if job.approve else ValueStatus.SUBMITTED
+        try:
+            plan = plan_import(job.file_name, by=job.created_by, data=bytes(job.data), name=job.file_name,
+                               target_status=status)
+            counts = actions.import_values(plan, by=job.created_by,
+                                           progress=lambda d, t: _PROGRESS.__setitem__(job_id, (d, t)))
+        except (actions.EntryError, ImportFileError, PermissionDenied) as exc:
+            job.state, job.error = ImportJob.State.FAILED, str(exc)
+        except Exception as exc:  # noqa: BLE001 - the page must say it failed rather than spin for ever
+            job.state, job.error = ImportJob.State.FAILED, f"内部错误：{exc}"
+        else:
+            job.state, job.summary, job.done = ImportJob.State.DONE, counts, job.total
+        job.save(update_fields=["state", "error", "summary", "done"])
+    finally:
+        _PROGRESS.pop(job_id, None)
+        close_old_connections()
+
+
+@login_required
+def import_job(request, job_id):
+    job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
+    if job is None:
+        raise Http404("导入任务不存在")
+    done, total = _PROGRESS.get(job.pk, (job.done, job.total))
+    pct = int(done * 100 / total) if total else 0
+    template = "entry/_job.html" if request.htmx else "entry/import_job.html"
+    return render(request, template, {"job": job, "done": done, "total": total, "pct": pct})
