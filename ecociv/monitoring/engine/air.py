@@ -8,7 +8,6 @@ backends, which is what makes "identical results" a property rather than a hope.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import ibis
 from ibis import _
@@ -243,17 +242,10 @@ def annual(daily, rules: Rules):
     return a
 
 
-@dataclass
-class Plan:
-    daily: object
-    annual: object
-
-
-def build(hourly, calendar, rules: Rules, rs_ids: list[str], *, station_map=None) -> Plan:
+def build_daily(hourly, calendar, rules: Rules, rs_ids: list[str], *, station_map=None):
     d = daily_values(hourly, rules, rs_ids, calendar)
     if station_map is not None:
         d = region_values(d, station_map)
     d = add_aqi(d, rules, rs_ids)
     keep = ["sid", "day", "year", "month", "rs", *[ICOL[i] for i in ITEMS], "aqi", "level", "primary"]
-    d = d.select(*keep)
-    return Plan(daily=d, annual=annual(d, rules))
+    return d.select(*keep)

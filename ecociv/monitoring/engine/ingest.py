@@ -170,8 +170,9 @@ def _value_sql(col: str, typ: str) -> tuple[str, str, str]:
         s = f"trim({q})"
         x = f"TRY_CAST({s} AS DOUBLE)"
         value = f"CASE WHEN {x} IS NULL OR {x} < 0 OR isnan({x}) THEN NULL ELSE CAST(round({x} * {SCALE}) AS BIGINT) END"
-        ok = (f"({s} = '' OR {x} < 0 OR ({x} IS NOT NULL AND isfinite({x}) "
-              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6))")
+        # coalesce: a NULL here (text that is not a number) must read as "not ok", never vanish.
+        ok = (f"coalesce({s} = '' OR {x} < 0 OR ({x} IS NOT NULL AND isfinite({x}) "
+              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6), false)")
         reason = (
             f"CASE WHEN {ok} THEN NULL WHEN {x} IS NULL OR NOT isfinite({x}) THEN '{lab} 的值“' || {s} || '”不是数字' "
             f"ELSE '{lab} 的值“' || {s} || '”小数超过 {MAX_DECIMALS} 位' END"
@@ -181,8 +182,8 @@ def _value_sql(col: str, typ: str) -> tuple[str, str, str]:
         x = f"CAST({q} AS DOUBLE)"
         # NaN in a binary column is how pandas writes an empty cell.
         value = f"CASE WHEN {x} IS NULL OR {x} < 0 OR isnan({x}) THEN NULL ELSE CAST(round({x} * {SCALE}) AS BIGINT) END"
-        ok = (f"({x} IS NULL OR isnan({x}) OR {x} < 0 OR (isfinite({x}) "
-              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6))")
+        ok = (f"coalesce({x} IS NULL OR isnan({x}) OR {x} < 0 OR (isfinite({x}) "
+              f"AND abs({x} * {SCALE} - round({x} * {SCALE})) < 1e-6), false)")
         reason = (f"CASE WHEN {ok} THEN NULL WHEN NOT isfinite({x}) THEN '{lab} 的值“' || CAST({q} AS VARCHAR) || '”不是数字' "
                   f"ELSE '{lab} 的值“' || CAST({q} AS VARCHAR) || '”小数超过 {MAX_DECIMALS} 位' END")
         return value, ok, reason
@@ -198,7 +199,7 @@ def _time_sql(typ: str) -> tuple[str, str, str]:
         ts = 'CAST("time" AS TIMESTAMP)'
     else:
         raise InputError(f"time 列的类型 {typ} 无法作为时间读取")
-    ok = f"({ts} IS NOT NULL AND minute({ts}) = 0 AND second({ts}) = 0)"
+    ok = f"coalesce({ts} IS NOT NULL AND minute({ts}) = 0 AND second({ts}) = 0, false)"
     reason = (f"CASE WHEN {ok} THEN NULL WHEN {ts} IS NULL THEN '时间“' || coalesce({txt}, '') || '”格式不对，应为 YYYY-MM-DD HH:MM' "
               f"ELSE '时间“' || {txt} || '”不是整点' END")
     return ts, ok, reason
@@ -238,7 +239,7 @@ def read_air(con: duckdb.DuckDBPyConnection, stations: Stations, data_path: str 
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT r.row_no, s.sid,
                CAST(epoch({ts}) // 3600 AS BIGINT) AS h,
-               (s.sid IS NOT NULL AND {t_ok} AND {" AND ".join(oks)}) AS ok,
+               coalesce(s.sid IS NOT NULL AND {t_ok} AND {" AND ".join(oks)}, false) AS ok,
                {", ".join(vals)}
         FROM {src}
     """)

@@ -1,0 +1,56 @@
+"""ecociv air-eval STATIONS_FILE DATA_FILE --level station|region [--engine ...] [--daily OUT.csv] --json"""
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ecociv.monitoring.engine.api import ENGINES, evaluate_air, tqdm_progress
+from ecociv.monitoring.engine.ingest import InputError
+
+SHOWN_BAD_ROWS = 20
+
+
+class Command(BaseCommand):
+    help = "环境空气质量年度评价（HJ 633 / GB 3095 / HJ 663）：逐日 AQI、优良天数比例、年均值与百分位数"
+
+    def add_arguments(self, parser):
+        parser.add_argument("stations_file", help="站点文件（station,region,name）")
+        parser.add_argument("data_file", help="小时数据（CSV/xlsx/Parquet：station,time,SO2,NO2,CO,O3,PM10,PM2.5）")
+        parser.add_argument("--level", choices=("station", "region"), default="station", help="按站点或按地区统计")
+        parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="计算引擎（默认 duckdb）")
+        parser.add_argument("--standard", help="强制使用的标准：2012 或 2026（默认按日期自动选择）")
+        parser.add_argument("--daily", metavar="OUT.csv", help="写出逐日结果")
+        parser.add_argument("--errors", metavar="OUT.csv", help="写出全部有问题的数据行（行号与原因）")
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+        parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+
+    def handle(self, *args, **o):
+        bar = tqdm_progress(6, disable=o["no_progress"] or not sys.stderr.isatty())
+        try:
+            res = evaluate_air(o["stations_file"], o["data_file"], level=o["level"], engine=o["engine"],
+                               standard=o["standard"], daily_out=o["daily"], progress=bar)
+        except (InputError, ValueError, FileNotFoundError) as e:
+            raise CommandError(str(e)) from e
+        finally:
+            bar.close()
+        if res.bad_row_count:
+            self.stderr.write(f"有 {res.bad_row_count} 行数据未使用（前 {min(SHOWN_BAD_ROWS, res.bad_row_count)} 行如下）：")
+            for b in res.bad_rows[:SHOWN_BAD_ROWS]:
+                self.stderr.write(f"  {b}")
+            if o["errors"]:
+                import csv
+
+                with open(o["errors"], "w", newline="", encoding="utf-8") as fh:
+                    w = csv.writer(fh)
+                    w.writerow(["row", "reason"])
+                    w.writerows((b.row, b.reason) for b in res.bad_rows)
+        if o["json"]:
+            self.stdout.write(json.dumps(res.results, ensure_ascii=False, indent=1))
+            return
+        self.stdout.write(f"计算引擎：{res.engine_version}；标准：{'；'.join(res.rulesets)}；使用 {res.rows_used} 行")
+        for r in res.results:
+            r = {k: ("—" if v is None else v) for k, v in r.items()}
+            self.stdout.write(
+                f"{r['id']} {r['year']}：有效天数 {r['valid_days']}，优良天数 {r['good_days']}，"
+                f"优良天数比例 {r['good_rate']}%，PM2.5 {r['PM2.5_mean']} μg/m³，O3-8h 第90百分位 {r['O3_8h_p90']} μg/m³"
+            )
