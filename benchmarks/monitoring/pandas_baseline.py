@@ -78,7 +78,7 @@ def run(stations_csv: str, data_csv: str) -> list[dict]:
     out = []
     for (st, year), d in daily.groupby(["station", "year"]):
         aqi = d["AQI"].dropna()
-        res = {"id": st, "year": int(year), "valid_days": int(len(aqi)), "good_days": int((aqi <= 100).sum())}
+        res = {"id": st, "year": int(year), "valid_days": len(aqi), "good_days": int((aqi <= 100).sum())}
         res["good_rate"] = float(exact.good_rate(res["good_days"], res["valid_days"])) if len(aqi) else None
         for c in ("PM2.5", "PM10", "SO2", "NO2"):
             xs = [Fraction(Decimal(str(x))) for x in d[c] if x is not None and not pd.isna(x)]

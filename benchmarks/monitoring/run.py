@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 warnings.filterwarnings("ignore")
 
-import gen_data  # noqa: E402
+import gen_data
 
 
 def ensure(n: int, fmt: str, d: Path) -> tuple[Path, Path]:
@@ -86,11 +86,11 @@ def bench_aqi(n: int = 200_000) -> dict:
 def bench_5000(d: Path) -> dict:
     st, data = ensure(5000, "parquet", d)
     code = (
-        "import sys, time, json, warnings; warnings.filterwarnings('ignore'); sys.path.insert(0, %r)\n"
+        f"import sys, time, json, warnings; warnings.filterwarnings('ignore'); sys.path.insert(0, {str(ROOT)!r})\n"
         "from ecociv.monitoring.engine.api import evaluate_air\n"
-        "t = time.perf_counter(); r = evaluate_air(%r, %r, level='station', memory_limit='2GB')\n"
+        f"t = time.perf_counter(); r = evaluate_air({str(st)!r}, {str(data)!r}, level='station', memory_limit='2GB')\n"
         "print(json.dumps({'seconds': round(time.perf_counter() - t, 1), 'rows': r.rows_used, 'results': len(r.results)}))"
-    ) % (str(ROOT), str(st), str(data))
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
