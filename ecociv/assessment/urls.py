@@ -1,0 +1,11 @@
+from django.urls import path
+
+from ecociv.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/", views.detail, name="detail"),
+    path("<str:code>/<int:year>/export.xlsx", views.export, name="export"),
+    path("<str:code>/<int:year>/facts/", views.facts, name="facts"),
+]

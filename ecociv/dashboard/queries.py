@@ -1,0 +1,177 @@
+"""What the dashboard pages show, computed from the one assessment (engine.assess_many) and the
+scoped region family. No page computes a status itself."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Max
+
+from ecociv.accounts.scope import visible_regions
+from ecociv.assessment.engine import Assessment, IndicatorResult, assess_many, number
+from ecociv.core.targets import Status, format_decimal
+from ecociv.entry.models import IndicatorValue, Task, TaskItem, TaskStatus, ValueStatus
+from ecociv.regions.models import Level, Region
+
+STATUS_ORDER = [Status.MET, Status.NOT_MET, Status.PENDING, Status.MISSING, Status.NOT_APPLICABLE]
+STATUS_COLORS = {Status.MET: "#43a047", Status.NOT_MET: "#e53935", Status.PENDING: "#ffb300",
+                 Status.MISSING: "#90a4ae", Status.NOT_APPLICABLE: "#eceff1"}
+ASSESSED_LEVELS = (Level.CITY, Level.COUNTY)
+VALUE_STATUS_LABELS = dict(ValueStatus.choices)
+
+
+def default_year(user) -> int:
+    latest = IndicatorValue.objects.filter(region__in=visible_regions(user)).aggregate(y=Max("year"))["y"]
+    return latest or dt.date.today().year
+
+
+def year_choices(user, year: int) -> list[int]:
+    years = set(IndicatorValue.objects.filter(region__in=visible_regions(user)).values_list("year", flat=True)
+                .distinct())
+    years.add(year)
+    return sorted(years, reverse=True)
+
+
+def matrix_regions(user, region: Region) -> list[Region]:
+    """Rows of the matrix: the region itself when it is assessed (a city), then every city and
+    county below it that the user may see, in code order."""
+    qs = visible_regions(user).filter(path__startswith=region.path, level__in=ASSESSED_LEVELS)
+    return list(qs.order_by("path"))
+
+
+def siblings(user, region: Region) -> list[Region]:
+    if region.parent_id is None:
+        return [region]
+    qs = visible_regions(user).filter(parent_id=region.parent_id, level=region.level)
+    return list(qs.order_by("code")) or [region]
+
+
+def _fmt(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def value_text(r: IndicatorResult) -> str:
+    if r.sub_items:
+        return "见分项"
+    if r.value is not None:
+        unit = r.indicator.unit if r.indicator.unit not in ("-", "%/-") else ""
+        return f"{_fmt(r.value)}{unit}"
+    if r.achieved is not None:
+        return "已完成" if r.achieved else "未完成"
+    return "—"
+
+
+def matrix(user, region: Region, year: int) -> dict:
+    rows = matrix_regions(user, region)
+    results = assess_many(rows, [year], with_trend=False)
+    columns: list[dict] = []
+    seen = set()
+    for reg in rows:
+        for r in results[(reg.pk, year)].indicators:
+            if r.code not in seen:
+                seen.add(r.code)
+                columns.append({"code": r.code, "name": r.name, "area": r.area, "type": r.type})
+    index = {c["code"]: i for i, c in enumerate(columns)}
+    cells, tips, verdicts = [], {}, []
+    for y, reg in enumerate(rows):
+        a = results[(reg.pk, year)]
+        verdicts.append(a)
+        for r in a.indicators:
+            x = index[r.code]
+            cells.append([x, y, STATUS_ORDER.index(r.status)])
+            tips[f"{y},{x}"] = [value_text(r), r.target_display or "—", _fmt(r.gap), r.reason[:40]]
+    areas = []
+    for i, c in enumerate(columns):
+        if not areas or areas[-1]["name"] != c["area"]:
+            areas.append({"name": c["area"], "start": i, "count": 0})
+        areas[-1]["count"] += 1
+    return {
+        "rows": rows, "columns": columns, "areas": areas, "assessments": verdicts,
+        "chart": {
+            "regions": [r.name for r in rows], "codes": [r.code for r in rows],
+            "columns": [[c["code"], c["name"], c["area"], c["type"]] for c in columns],
+            "areas": areas, "cells": cells, "tips": tips,
+            "statuses": [[s.value, s.label, STATUS_COLORS[s]] for s in STATUS_ORDER],
+        },
+    }
+
+
+def region_overview(a: Assessment) -> dict:
+    areas = a.by_area()
+    names = list(areas)
+    radar = [round(100 * c["met"] / c["applicable"], 1) if c["applicable"] else 0 for c in areas.values()]
+    problems = []
+    for r in a.indicators:
+        if r.status in (Status.NOT_MET, Status.MISSING, Status.PENDING):
+            leaves = [s for s in r.sub_items if s.status == r.status] or [r]
+            for leaf in leaves:
+                problems.append({"top": r, "leaf": leaf, "department": leaf.lead_department or r.lead_department})
+    trend_counts: dict[str, int] = defaultdict(int)
+    for r in a.indicators:
+        if r.applicable and r.trend is not None:
+            trend_counts[r.trend.label] += 1
+    return {
+        "areas": areas,
+        "chart": {
+            "areas": names,
+            "series": [[s.value, s.label, STATUS_COLORS[s], [areas[n][s.value] for n in names]] for s in STATUS_ORDER],
+            "radar": radar,
+            "trends": [[k, v] for k, v in trend_counts.items()],
+        },
+        "problems": problems,
+    }
+
+
+def indicator_history(region: Region, icode: str, years: list[int]) -> tuple[list[dict], IndicatorResult | None]:
+    """The indicator's result for each year (one assess_many call for all years)."""
+    results = assess_many([region], years, with_trend=True)
+    out, last = [], None
+    for y in years:
+        a = results[(region.pk, y)]
+        found = next((r for r in a.rows() if r.code == icode), None)
+        if found is not None:
+            out.append({"year": y, "result": found, "value": number(found.value),
+                        "value_status_label": VALUE_STATUS_LABELS.get(found.value_status, "未填报"),
+                        "target": number(found.target.value) if found.target and found.target.value is not None
+                        else number(found.assigned.value) if found.assigned and found.assigned.value is not None
+                        else None})
+            last = found
+    return out, last
+
+
+def completeness(user, region: Region, year: int, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    regions = matrix_regions(user, region) or [region]
+    results = assess_many(regions, [year], with_trend=False)
+    task_dept = {}
+    for rid, iid, dept in TaskItem.objects.filter(task__region__in=regions, task__year=year, indicator__isnull=False) \
+            .values_list("task__region_id", "indicator_id", "task__department__name"):
+        task_dept[(rid, iid)] = dept
+    buckets = ["approved", "submitted", "draft", "returned", "missing"]
+    by_region, by_dept = [], defaultdict(lambda: dict.fromkeys(buckets, 0))
+    for reg in regions:
+        counts = dict.fromkeys(buckets, 0)
+        for top in results[(reg.pk, year)].indicators:
+            for leaf in (top.sub_items or [top]):
+                if not leaf.applicable:
+                    continue
+                b = leaf.value_status or "missing"
+                counts[b] += 1
+                dept = task_dept.get((reg.pk, leaf.indicator.pk)) or leaf.lead_department or "（未指定部门）"
+                by_dept[dept][b] += 1
+        total = sum(counts.values())
+        by_region.append({"region": reg, "counts": counts, "total": total,
+                          "share": round(100 * counts["approved"] / total, 1) if total else 0})
+    depts = []
+    for name, counts in by_dept.items():
+        total = sum(counts.values())
+        depts.append({"name": name, "counts": counts, "total": total,
+                      "share": round(100 * counts["approved"] / total, 1) if total else 0})
+    depts.sort(key=lambda d: (d["share"], -d["total"]))
+    late = list(Task.objects.filter(region__in=regions, year=year, deadline__lt=today)
+                .exclude(status=TaskStatus.APPROVED).select_related("region", "department").order_by("deadline"))
+    for t in late:
+        t.days_late = (today - t.deadline).days
+    labels = dict(ValueStatus.choices) | {"missing": "未填报"}
+    return {"regions": by_region, "departments": depts, "late": late, "buckets": [(b, labels[b]) for b in buckets],
+            "today": today}
