@@ -1,0 +1,265 @@
+"""The review page: upload a summary, see it with every figure highlighted, and accept (as a draft
+value), edit or reject each figure. Per-fact decisions are htmx posts that swap one card."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from ecociv.accounts.scope import can_administer, visible_regions
+from ecociv.extraction import actions
+from ecociv.extraction.models import DocumentStatus, FactStatus
+from ecociv.extraction.scope import get_document_for_user, get_fact_for_user, visible_documents
+
+COMPARATORS = {"=": "", ">=": "不少于", "<=": "不超过", "up": "增加", "down": "减少"}
+KIND_LABELS = {"project": "项目", "fund": "资金", "activity": "活动"}
+SHOW = {"all": "全部", "pending": "待确认", "proposed": "有建议指标", "accepted": "已采纳", "rejected": "已驳回",
+        "masked": "已遮盖"}
+
+
+def writable_regions(user):
+    return [r for r in visible_regions(user).filter(level__in=["province", "city", "county"]).order_by("path")
+            if can_administer(user, r)]
+
+
+@login_required
+def index(request):
+    user = request.user
+    regions = writable_regions(user)
+    error = ""
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        year = request.POST.get("year", "").strip()
+        if f is None:
+            error = "请选择文件"
+        elif year and not (year.isdigit() and 1949 <= int(year) <= 2100):
+            error = "年度须为四位数字"
+        else:
+            try:
+                doc = actions.upload_document(by=user, name=f.name, data=f.read(),
+                                              region_code=request.POST.get("region", ""),
+                                              year=int(year) if year else None)
+            except actions.ExtractionError as exc:
+                error = str(exc)
+            else:
+                return redirect("extraction:document", doc_id=doc.pk)
+    docs = (visible_documents(user).select_related("region", "uploaded_by")
+            .annotate(n_facts=Count("facts"), n_pending=Count("facts", filter=Q(facts__status=FactStatus.PENDING)),
+                      n_accepted=Count("facts", filter=Q(facts__status=FactStatus.ACCEPTED)))[:100])
+    return render(request, "extraction/index.html", {
+        "docs": docs, "regions": regions, "error": error, "can_upload": bool(regions),
+        "max_mb": _max_mb(), "this_year": timezone.localdate().year})
+
+
+def _max_mb():
+    from django.conf import settings
+
+    return settings.UPLOAD_MAX_MB
+
+
+@login_required
+def document(request, doc_id):
+    doc = get_document_for_user(request.user, doc_id)
+    if doc.status == DocumentStatus.PROCESSING:
+        return render(request, "extraction/processing.html", {"doc": doc})
+    show = request.GET.get("show", "all")
+    show = show if show in SHOW else "all"
+    facts = list(doc.facts.select_related("accepted_value", "decided_by"))
+    counts = _counts(facts)
+    ctx = _context(request.user, doc)
+    shown = [f for f in facts if _shown(f, show)]
+    return render(request, "extraction/document.html", ctx | {
+        "text_html": highlighted(doc.text, facts), "cards": [_card(f, ctx) for f in shown], "show": show,
+        "show_choices": [(k, v, counts[k]) for k, v in SHOW.items()], "counts": counts,
+        "accepted_rows": _accepted_rows(facts)})
+
+
+def _counts(facts) -> dict[str, int]:
+    counts = {k: 0 for k in SHOW}
+    for f in facts:
+        counts["all"] += 1
+        counts[f.status] += 1
+        counts["proposed"] += bool(f.indicator_code)
+        counts["masked"] += f.masked
+    return counts
+
+
+def _shown(f, show) -> bool:
+    return (show == "all" or f.status == show or (show == "proposed" and bool(f.indicator_code))
+            or (show == "masked" and f.masked))
+
+
+@login_required
+def document_status(request, doc_id):
+    doc = get_document_for_user(request.user, doc_id)
+    if doc.status != DocumentStatus.PROCESSING:
+        resp = HttpResponse("")
+        resp["HX-Refresh"] = "true"  # the whole page changes once the facts exist
+        return resp
+    return render(request, "extraction/_status.html", {"doc": doc, "elapsed": int(
+        (timezone.now() - doc.uploaded_at).total_seconds())})
+
+
+@login_required
+def document_file(request, doc_id):
+    doc = get_document_for_user(request.user, doc_id)
+    try:
+        fh = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已丢失，请联系管理员") from None
+    resp = FileResponse(fh, as_attachment=True, filename=doc.name)
+    resp["X-Content-SHA256"] = doc.sha256
+    return resp
+
+
+@login_required
+@require_POST
+def fact_accept(request, fact_id):
+    fact = get_fact_for_user(request.user, fact_id)
+    p = request.POST
+    posted = {k: p.get(k, "") for k in ("region", "year", "indicator", "value", "unit")}
+    try:
+        actions.accept_fact(fact, by=request.user, region_code=posted["region"], year=posted["year"],
+                            indicator_code=posted["indicator"], value=posted["value"], unit=posted["unit"])
+    except actions.ExtractionError as exc:
+        return _fact_response(request, fact, error=str(exc), posted=posted)
+    return _fact_response(request, fact, message="已采纳为草稿，等待填报审核")
+
+
+@login_required
+@require_POST
+def fact_reject(request, fact_id):
+    fact = get_fact_for_user(request.user, fact_id)
+    try:
+        actions.reject_fact(fact, by=request.user, reason=request.POST.get("reason", ""))
+    except actions.ExtractionError as exc:
+        return _fact_response(request, fact, error=str(exc))
+    return _fact_response(request, fact)
+
+
+@login_required
+@require_POST
+def fact_reopen(request, fact_id):
+    fact = get_fact_for_user(request.user, fact_id)
+    try:
+        actions.reopen_fact(fact, by=request.user)
+    except actions.ExtractionError as exc:
+        return _fact_response(request, fact, error=str(exc))
+    return _fact_response(request, fact)
+
+
+def _fact_response(request, fact, *, error="", message="", posted=None):
+    if not request.htmx:
+        # Without JavaScript the form posts normally: back to the card on the page.
+        (messages.error if error else messages.success)(request, error or message or "已处理")
+        return redirect(reverse("extraction:document", args=[fact.document_id]) + f"#fact-{fact.pk}")
+    fact.refresh_from_db()
+    doc = fact.document
+    ctx = _context(request.user, doc)
+    facts = list(doc.facts.select_related("accepted_value"))
+    return render(request, "extraction/_fact_response.html", ctx | {
+        "c": _card(fact, ctx, error=error, message=message, posted=posted),
+        "mark_oob": mark(fact, doc.text[fact.start:fact.end], oob=True),
+        "accepted_rows": _accepted_rows(facts),
+        "counts": _counts(facts)})
+
+
+# ---- building the page -----------------------------------------------------------------------
+
+def _context(user, doc) -> dict:
+    from ecociv.standards.actions import standard_for
+
+    year = doc.year or timezone.localdate().year
+    standard = standard_for(doc.region, year)
+    indicators = list(standard.indicators.filter(sub_items__isnull=True).order_by("order")) if standard else []
+    # Accepting writes to a region the user administers: the document's region or one under it.
+    regions = [r for r in writable_regions(user) if r.path.startswith(doc.region.path)]
+    return {"doc": doc, "standard": standard, "indicators": indicators,
+            "indicator_by_code": {i.code: i for i in indicators}, "regions": regions,
+            "can_write": can_administer(user, doc.region)}
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    return format(Decimal(v).normalize(), "f")
+
+
+def _card(f, ctx, *, error="", message="", posted=None) -> dict:
+    by_code = ctx["indicator_by_code"]
+    ind = by_code.get(f.indicator_code)
+    year = f.period if (f.period or "").isdigit() else (ctx["doc"].year or "")
+    defaults = {"region": ctx["doc"].region.code, "year": str(year), "value": "" if f.masked else _fmt(f.value),
+                "unit": f.unit, "indicator": f"{ind.code} {ind.name}" if ind else f.indicator_code}
+    form = defaults | (posted or {})
+    warnings = []
+    if f.masked:
+        warnings.append("该数字在文档中被遮盖（**、XX 等），只能填写实际数值后采纳")
+    if f.is_change:
+        warnings.append("这是变化量（同比/较上年），不是当年数值：请改为当年数值或驳回")
+    if f.value_max is not None:
+        warnings.append(f"文档写的是范围 {_fmt(f.value)}–{_fmt(f.value_max)}")
+    if ind and ind.unit and f.unit and _norm_unit(ind.unit) != _norm_unit(f.unit):
+        warnings.append(f"文档单位“{f.unit}”与指标单位“{ind.unit}”不同，请换算后再采纳")
+    value_text = "已遮盖" if f.masked else (
+        f"{COMPARATORS.get(f.comparator, '')}{_fmt(f.value)}"
+        + (f"–{_fmt(f.value_max)}" if f.value_max is not None else "") + f" {f.unit}")
+    if f.kind == "rank" and f.from_value is not None:
+        value_text = f"由第{_fmt(f.from_value)}名到第{_fmt(f.value)}名"
+    cands = [{"code": c.get("code", ""), "name": c.get("name", ""), "score": c.get("score"),
+              "label": f"{c.get('code', '')} {c.get('name', '')}".strip()} for c in f.indicator_candidates]
+    ledger = [{"kind": KIND_LABELS.get(c["kind"], c["kind"]), "name": c.get("name") or c.get("matched", ""),
+               "score": c.get("score")} for c in f.ledger_candidates]
+    return {"f": f, "indicator": ind, "form": form, "warnings": warnings, "value_text": value_text.strip(),
+            "candidates": cands, "ledger": ledger, "error": error, "message": message}
+
+
+def _norm_unit(u: str) -> str:
+    return u.replace("％", "%").replace("个百分点", "%").replace("百分点", "%").strip()
+
+
+def _accepted_rows(facts) -> list[dict]:
+    rows = []
+    for f in facts:
+        if f.status != FactStatus.ACCEPTED:
+            continue
+        v = f.accepted_value
+        history = ""
+        if v is not None:
+            try:
+                history = reverse("entry:history", args=[v.pk])
+            except NoReverseMatch:
+                history = ""
+        rows.append({"f": f, "a": f.accepted, "v": v, "history": history})
+    return rows
+
+
+def highlighted(text: str, facts) -> str:
+    """The document text, HTML-escaped, with each fact wrapped in a link to its card. Offsets
+    are into the original text; a fact overlapping an earlier one is listed but not marked."""
+    out, pos = [], 0
+    for f in sorted(facts, key=lambda f: (f.start, -f.end)):
+        if f.start < pos or f.end > len(text):
+            continue
+        out.append(escape(text[pos:f.start]))
+        out.append(mark(f, text[f.start:f.end]))
+        pos = f.end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(str(o) for o in out))
+
+
+def mark(f, quote: str, oob: bool = False) -> str:
+    classes = f"hl {f.status}" + (" masked" if f.masked else "") + (" proposed" if f.indicator_code else "")
+    title = f"{f.get_status_display()}" + ("；已遮盖" if f.masked else "") + (
+        f"；建议指标 {f.indicator_code}" if f.indicator_code else "")
+    return format_html('<a id="hl-{}" class="{}" href="#fact-{}" title="{}"{}>{}</a>', f.pk, classes, f.pk, title,
+                       mark_safe(' hx-swap-oob="true"') if oob else "", quote)
