@@ -3,7 +3,7 @@ scoped region family. No page computes a status itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from django.db.models import Max
 
@@ -61,8 +61,36 @@ def value_text(r: IndicatorResult) -> str:
     return "—"
 
 
+# Recent matrices, keyed by the regions shown, the year and the data version. Kept in-process
+# (no pickling: the entries hold the assessment objects the template reads) and small.
+_MATRIX_CACHE: OrderedDict = OrderedDict()
+_MATRIX_CACHE_SIZE = 16
+
+
+def data_version() -> tuple:
+    """Changes to anything an assessment reads leave an audit row (every write goes through an
+    audited action), so the newest audit id versions the data; the value count also catches
+    bulk loads that record one summary row for many values (demo, benchmarks)."""
+    from ecociv.audit.models import AuditLog
+
+    return (AuditLog.objects.aggregate(m=Max("id"))["m"], IndicatorValue.objects.count())
+
+
 def matrix(user, region: Region, year: int) -> dict:
     rows = matrix_regions(user, region)
+    key = (tuple(r.pk for r in rows), year, data_version())
+    hit = _MATRIX_CACHE.get(key)
+    if hit is not None:
+        _MATRIX_CACHE.move_to_end(key)
+        return hit
+    data = _matrix(rows, year)
+    _MATRIX_CACHE[key] = data
+    while len(_MATRIX_CACHE) > _MATRIX_CACHE_SIZE:
+        _MATRIX_CACHE.popitem(last=False)
+    return data
+
+
+def _matrix(rows: list[Region], year: int) -> dict:
     results = assess_many(rows, [year], with_trend=False)
     columns: list[dict] = []
     seen = set()
