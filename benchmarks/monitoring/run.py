@@ -38,22 +38,46 @@ def ensure(n: int, fmt: str, d: Path) -> tuple[Path, Path]:
     return st, data
 
 
+ENGINE_CHILD = """
+import json, sys, time, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {root!r})
+from ecociv.monitoring.engine.api import evaluate_air
+t = time.perf_counter()
+res = evaluate_air({st!r}, {data!r}, level="station")
+s = time.perf_counter() - t
+json.dump({{"seconds": s, "rows": res.rows_used, "results": res.results}}, open({out!r}, "w"))
+"""
+
+
 def bench_pipeline(d: Path, n: int, with_pandas: bool) -> dict:
-    from ecociv.monitoring.engine.api import evaluate_air
+    """The engine runs in a fresh child process, as `ecociv air-eval` would: in-process it shared
+    the allocator and page cache state of whatever ran before it (the same code measured 7-9 s
+    alone and 16 s after another benchmark in one process). The pandas baseline runs here."""
+    import tempfile
 
     st, data = ensure(n, "csv", d)
-    t = time.perf_counter()
-    res = evaluate_air(st, data, level="station")
-    engine_s = time.perf_counter() - t
-    out = {"stations": n, "rows": res.rows_used, "engine_s": round(engine_s, 2)}
+    with tempfile.TemporaryDirectory() as tmp:
+        out_path = f"{tmp}/engine.json"
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", ENGINE_CHILD.format(root=str(ROOT), st=str(st), data=str(data),
+                                                                  out=out_path)], check=True)
+        process_s = time.perf_counter() - t
+        with open(out_path) as fh:
+            eng = json.load(fh)
+    engine_s = eng["seconds"]
+    out = {"stations": n, "rows": eng["rows"], "engine_s": round(engine_s, 2),
+           "engine_process_s": round(process_s, 2)}
     if with_pandas:
         import pandas_baseline
 
         t = time.perf_counter()
         base = pandas_baseline.run(str(st), str(data))
         pandas_s = time.perf_counter() - t
-        mine = [{k: v for k, v in r.items() if k not in ("completeness", "standard")} for r in res.results]
+        mine = [{k: v for k, v in r.items() if k not in ("completeness", "standard")} for r in eng["results"]]
+        base = json.loads(json.dumps(base))  # the same JSON round trip as the engine's figures
         out.update(pandas_s=round(pandas_s, 2), speedup=round(pandas_s / engine_s, 1),
+                   speedup_incl_process_start=round(pandas_s / process_s, 1),
                    identical=sorted(mine, key=lambda r: r["id"]) == sorted(base, key=lambda r: r["id"]))
     return out
 
@@ -68,9 +92,15 @@ def bench_aqi(n: int = 200_000) -> dict:
     rs = load_rules().by_id("2012")
     rng = np.random.default_rng(3)
     conc = rng.integers(0, 500_000, n)          # PM2.5 in thousandths, 0..500 ug/m3
-    t = time.perf_counter()
+    # Best of 5 after a warm-up: one 0.02 s call is at the mercy of whatever else the machine
+    # (or this process: run after the 8.8 M-row pipeline it measured 20x slower) is doing.
     ours = aqi_np.iaqi(rs, "PM2.5", "24h_avg", conc)
-    ours_s = time.perf_counter() - t
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        ours = aqi_np.iaqi(rs, "PM2.5", "24h_avg", conc)
+        times.append(time.perf_counter() - t)
+    ours_s = min(times)
     k = min(n, 20_000)   # python-aqi per value is slow; time a slice and scale per value
     strs = [str(c / 1000) for c in conc[:k]]
     t = time.perf_counter()
@@ -108,9 +138,9 @@ def main() -> None:
     a = ap.parse_args()
     a.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"CPU: {os.cpu_count()} cores", flush=True)
+    print("aqi", json.dumps(bench_aqi(), ensure_ascii=False), flush=True)
     r = bench_pipeline(a.data_dir, a.stations, not a.skip_pandas)
     print("pipeline", json.dumps(r, ensure_ascii=False), flush=True)
-    print("aqi", json.dumps(bench_aqi(), ensure_ascii=False), flush=True)
     if not a.skip_5000:
         print("5000", json.dumps(bench_5000(a.data_dir), ensure_ascii=False), flush=True)
 

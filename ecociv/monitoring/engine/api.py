@@ -141,6 +141,9 @@ def evaluate_air(stations_file: str | Path, data_file: str | Path, *, level: str
     if standard:
         rules.by_id(standard)  # fail early, with the Chinese message
     con = duckdb.connect()
+    # DuckDB draws its own bar on stderr for long queries: noise in server logs and beside the
+    # command's stage bar.
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:

@@ -167,7 +167,9 @@ def _value_sql(col: str, typ: str) -> tuple[str, str, str]:
     q = f'"{col}"'
     lab = col
     if typ == "VARCHAR":
-        s = f"trim({q})"
+        # DuckDB reads an empty CSV cell as NULL even in all_varchar mode: coalesce it to '' so it
+        # counts as "missing" (issue 6 item 1), not as a bad row with no reason.
+        s = f"coalesce(trim({q}), '')"
         x = f"TRY_CAST({s} AS DOUBLE)"
         value = f"CASE WHEN {x} IS NULL OR {x} < 0 OR isnan({x}) THEN NULL ELSE CAST(round({x} * {SCALE}) AS BIGINT) END"
         # coalesce: a NULL here (text that is not a number) must read as "not ok", never vanish.
@@ -255,16 +257,27 @@ def read_air(con: duckdb.DuckDBPyConnection, stations: Stations, data_path: str 
             ORDER BY r.row_no
         """).fetchall()
     # The same station and hour twice: which one is right cannot be known, so both are reported
-    # and neither is used.
+    # and neither is used. Finding them by grouping on (station, hour) costs a hash table of
+    # 8.8 M groups for 1,000 stations (~1 s, the largest single step after reading); grouping by
+    # (station, day) with a 24-bit mask of the hours seen needs 24x fewer groups and flags exactly
+    # the days holding a duplicate (bits set < rows), and only those days are searched.
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT sid, h, min(row_no) AS first_row FROM checked
-        WHERE ok GROUP BY sid, h HAVING count(*) > 1
+        CREATE OR REPLACE TEMP TABLE dup_days AS
+        SELECT sid, h // 24 AS d FROM checked WHERE ok GROUP BY sid, h // 24
+        HAVING bit_count(bit_or(CAST(1 AS BIGINT) << CAST((h % 24 + 24) % 24 AS BIGINT))) <> count(*)
     """)
-    dups = con.execute("""
-        SELECT c.row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
-        JOIN stations_in s ON s.sid = c.sid ORDER BY c.row_no
-    """).fetchall()
+    dups = []
+    if con.execute("SELECT count(*) FROM dup_days").fetchone()[0]:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE dup_keys AS
+            SELECT sid, h, min(row_no) AS first_row FROM checked c
+            WHERE ok AND EXISTS (SELECT 1 FROM dup_days x WHERE x.sid = c.sid AND x.d = c.h // 24)
+            GROUP BY sid, h HAVING count(*) > 1
+        """)
+        dups = con.execute("""
+            SELECT c.row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
+            JOIN stations_in s ON s.sid = c.sid ORDER BY c.row_no
+        """).fetchall()
     bad_rows = [BadRow(r, reason) for r, reason in bad]
     for row_no, st, first_row, h in dups:
         when = (dt.datetime(1970, 1, 1) + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M")

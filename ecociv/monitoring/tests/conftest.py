@@ -64,7 +64,7 @@ def random_world(seed: int = 7, start=dt.date(2025, 12, 20), end=dt.date(2026, 3
 
 
 @pytest.fixture
-def world(tmp_path):
+def air_world(tmp_path):
     stations, rows = random_world()
     return (write_stations(tmp_path / "stations.csv", stations), write_air(tmp_path / "air.csv", rows),
             stations, rows)

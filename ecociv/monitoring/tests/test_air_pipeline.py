@@ -63,8 +63,8 @@ def check_daily_file(path, expected):
 
 
 @pytest.mark.parametrize("standard", [None, "2012", "2026"])
-def test_station_results_match_the_reference(world, tmp_path, standard):
-    st_file, air_file, stations, rows = world
+def test_station_results_match_the_reference(air_world, tmp_path, standard):
+    st_file, air_file, stations, rows = air_world
     res = evaluate_air(st_file, air_file, level="station", standard=standard, daily_out=tmp_path / "d.csv")
     daily = reference_daily(stations, rows, standard)
     want = reference_annual(daily)
@@ -74,16 +74,16 @@ def test_station_results_match_the_reference(world, tmp_path, standard):
     assert res.bad_row_count == 0
 
 
-def test_region_results_match_the_reference(world, tmp_path):
-    st_file, air_file, stations, rows = world
+def test_region_results_match_the_reference(air_world, tmp_path):
+    st_file, air_file, stations, rows = air_world
     res = evaluate_air(st_file, air_file, level="region", daily_out=tmp_path / "d.csv")
     daily = reference_region(stations, reference_daily(stations, rows))
     assert {(r["id"], r["year"]): strip(r) for r in res.results} == reference_annual(daily)
     check_daily_file(tmp_path / "d.csv", daily)
 
 
-def test_it_reports_which_rule_sets_were_used(world):
-    st_file, air_file, *_ = world
+def test_it_reports_which_rule_sets_were_used(air_world):
+    st_file, air_file, *_ = air_world
     res = evaluate_air(st_file, air_file)
     by_year = {r["year"]: r["standard"] for r in res.results}
     assert by_year[2025] == ["GB 3095-2012 / HJ 633-2012 / HJ 663-2013"]

@@ -11,8 +11,8 @@ KEYS = {"id", "year", "valid_days", "good_days", "good_rate", "PM2.5_mean", "PM1
         "NO2_mean", "CO_p95", "O3_8h_p90", "PM2.5_p95", "PM10_p95", "SO2_p98", "NO2_p98", "days_by_level"}
 
 
-def test_air_eval_prints_json_and_writes_the_daily_file(world, tmp_path):
-    st_file, air_file, *_ = world
+def test_air_eval_prints_json_and_writes_the_daily_file(air_world, tmp_path):
+    st_file, air_file, *_ = air_world
     out = io.StringIO()
     call_command("air_eval", str(st_file), str(air_file), "--level", "region", "--json",
                  "--daily", str(tmp_path / "d.csv"), "--no-progress", stdout=out)

@@ -4,8 +4,8 @@ from ecociv.monitoring.engine.api import evaluate_air
 from ecociv.monitoring.feed import computed_values
 
 
-def test_region_year_good_rate_becomes_indicator_7_1_with_lineage(world):
-    st_file, air_file, *_ = world
+def test_region_year_good_rate_becomes_indicator_7_1_with_lineage(air_world):
+    st_file, air_file, *_ = air_world
     res = evaluate_air(st_file, air_file, level="region")
     rows = computed_values(res, parameters={"level": "region"})
     by_key = {(r["region"], r["year"]): r for r in rows}

@@ -48,6 +48,17 @@ def test_empty_and_negative_cells_are_missing_not_errors(tmp_path):
     assert res.bad_row_count == 0 and res.rows_used == 24
 
 
+def test_empty_cells_stay_missing_when_another_cell_is_text(tmp_path):
+    # One text cell sends the whole CSV down the text path, where DuckDB reads empty cells as NULL.
+    rows = good_day()
+    rows[0][2] = ""
+    rows[1][7] = "abc"
+    st = write_stations(tmp_path / "s.csv", {"S": "R"})
+    res = evaluate_air(st, write_air(tmp_path / "a.csv", rows))
+    assert [(b.row, b.reason) for b in res.bad_rows] == [(3, "PM2.5 的值“abc”不是数字")]
+    assert res.rows_used == 23
+
+
 def test_missing_column_is_refused_in_chinese(tmp_path):
     st = write_stations(tmp_path / "s.csv", {"S": "R"})
     p = tmp_path / "a.csv"
@@ -56,10 +67,10 @@ def test_missing_column_is_refused_in_chinese(tmp_path):
         evaluate_air(st, p)
 
 
-def test_csv_xlsx_and_parquet_give_the_same_results(world, tmp_path):
+def test_csv_xlsx_and_parquet_give_the_same_results(air_world, tmp_path):
     import openpyxl
 
-    st_file, air_file, _stations, rows = world
+    st_file, air_file, _stations, rows = air_world
     base = evaluate_air(st_file, air_file).results
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()

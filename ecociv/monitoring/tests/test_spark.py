@@ -16,8 +16,8 @@ if importlib.util.find_spec("pyspark") is None:
 
 
 @pytest.mark.parametrize("level", ["station", "region"])
-def test_duckdb_and_spark_give_identical_results(world, tmp_path, level):
-    st_file, air_file, *_ = world
+def test_duckdb_and_spark_give_identical_results(air_world, tmp_path, level):
+    st_file, air_file, *_ = air_world
     a = evaluate_air(st_file, air_file, level=level, daily_out=tmp_path / "duck.csv")
     b = evaluate_air(st_file, air_file, level=level, engine="spark", daily_out=tmp_path / "spark.csv")
     assert b.engine_version.startswith("pyspark")

@@ -1,10 +1,13 @@
-"""ecociv water-eval FILE --json: GB 3838 classes of samples, sections and regions."""
+"""ecociv water-eval FILE --json [--feed --year YYYY --base-year YYYY [--as USERNAME]]: GB 3838
+classes of samples, sections and regions."""
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ecociv.monitoring.engine.api import sha256
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.engine.water import evaluate_water
+from ecociv.monitoring.management.commands.air_eval import add_feed_arguments, check_feed_arguments, feed
 
 
 class Command(BaseCommand):
@@ -14,8 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="水质数据（CSV/xlsx：section,region,date,water_type,<GB 3838 项目>）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--samples", action="store_true", help="JSON 中包括每个样品的类别")
+        add_feed_arguments(parser, "8.1 水质达到或优于Ⅲ类比例提高幅度、8.2 劣Ⅴ类水体比例下降幅度（均相对 --base-year，须有该年结果）")
 
     def handle(self, *args, **o):
+        check_feed_arguments(o)
         try:
             res = evaluate_water(o["file"])
         except (InputError, FileNotFoundError) as e:
@@ -30,7 +35,17 @@ class Command(BaseCommand):
             if o["samples"]:
                 out["samples"] = res["samples"]
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
-            return
+        else:
+            self._text(res)
+        if o["feed"]:
+            from ecociv.monitoring.runs import WATER_STANDARD
+
+            inputs = [{"path": o["file"], "sha256": sha256(o["file"]), "role": "data"}]
+            results = {"sections": res["sections"], "regions": res["regions"], "rulesets": [WATER_STANDARD],
+                       "engine": "python", "engine_version": "ecociv water (Decimal)"}
+            feed(self, "water", inputs, {}, results, o)
+
+    def _text(self, res):
         for s in res["sections"]:
             self.stdout.write(f"断面 {s['id']} {s['year']}：{s['class_cn']}（{s['status']}）")
         for r in res["regions"]:

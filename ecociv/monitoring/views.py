@@ -1,0 +1,178 @@
+"""监测数据 pages: upload and evaluate (background thread, progress polled with htmx), results
+with the days-by-level chart, downloads, and feeding the results into the indicators."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ecociv.accounts.scope import get_region_for_user
+from ecociv.monitoring import runs
+from ecociv.monitoring.actions import create_run, summary_text
+from ecociv.monitoring.engine.api import ENGINES
+from ecociv.monitoring.engine.rules import load_rules
+from ecociv.monitoring.feed import FeedError
+from ecociv.monitoring.models import RunKind, RunState
+from ecociv.monitoring.scope import get_run_for_user, visible_runs, writable_regions
+
+LEVELS = {1: "优", 2: "良", 3: "轻度污染", 4: "中度污染", 5: "重度污染", 6: "严重污染"}
+# (key, label, unit) of the annual air results, in the order HJ 663 reports them.
+AIR_COLUMNS = [
+    ("valid_days", "有效天数", "天"), ("good_days", "优良天数", "天"), ("good_rate", "优良天数比例", "%"),
+    ("PM2.5_mean", "PM2.5 年均值", "μg/m³"), ("PM10_mean", "PM10 年均值", "μg/m³"),
+    ("SO2_mean", "SO₂ 年均值", "μg/m³"), ("NO2_mean", "NO₂ 年均值", "μg/m³"),
+    ("CO_p95", "CO 日均值第95百分位", "mg/m³"), ("O3_8h_p90", "O₃ 日最大8小时第90百分位", "μg/m³"),
+    ("PM2.5_p95", "PM2.5 日均值第95百分位", "μg/m³"), ("PM10_p95", "PM10 日均值第95百分位", "μg/m³"),
+    ("SO2_p98", "SO₂ 日均值第98百分位", "μg/m³"), ("NO2_p98", "NO₂ 日均值第98百分位", "μg/m³"),
+]
+ENGINE_LABELS = {"duckdb": "DuckDB（本机，默认）", "spark": "PySpark（分布式）"}
+
+
+def _available_engines():
+    out = []
+    for e in ENGINES:
+        if e == "spark":
+            try:
+                import pyspark  # noqa: F401
+            except ImportError:
+                continue
+        out.append((e, ENGINE_LABELS[e]))
+    return out
+
+
+def _standards():
+    return [(rs.id, rs.label) for rs in load_rules().rulesets]
+
+
+@login_required
+def index(request):
+    regions = writable_regions(request.user)
+    error = ""
+    if request.method == "POST":
+        region = get_region_for_user(request.user, request.POST.get("region", ""), write=True)
+        kind = request.POST.get("kind")
+        try:
+            if kind == RunKind.AIR:
+                level = request.POST.get("level", "region")
+                engine = request.POST.get("engine", "duckdb")
+                standard = request.POST.get("standard", "")
+                if level not in ("station", "region") or engine not in dict(_available_engines()) or (
+                        standard and standard not in dict(_standards())):
+                    raise runs.UploadError("参数无效，请重新选择")
+                uploads = [("stations", request.FILES.get("stations"), "站点文件", runs.SUFFIXES["stations"]),
+                           ("data", request.FILES.get("data"), "监测数据文件", runs.SUFFIXES["data"])]
+                params = {"level": level, "engine": engine, "standard": standard}
+            elif kind == RunKind.WATER:
+                uploads = [("data", request.FILES.get("data"), "水质数据文件", runs.WATER_SUFFIXES)]
+                params = {}
+            else:
+                raise runs.UploadError("请选择评价类型")
+            checked = [(role, f, runs.check_upload(f, label, sfx)) for role, f, label, sfx in uploads]
+        except runs.UploadError as exc:
+            error = str(exc)
+        else:
+            files = [runs.store_upload(role, f, suffix) for role, f, suffix in checked]
+            run = create_run(by=request.user, region=region, kind=kind, files=files, parameters=params)
+            runs.start(run)
+            return redirect("monitoring:run", run_id=run.pk)
+    return render(request, "monitoring/index.html", {
+        "regions": regions, "error": error, "engines": _available_engines(), "standards": _standards(),
+        "recent": visible_runs(request.user)[:20], "max_mb": runs.max_upload_bytes() // 1024 // 1024,
+        "posted": request.POST if request.method == "POST" else {},
+    })
+
+
+def _region_names(ids):
+    from ecociv.regions.models import Region
+
+    return dict(Region.objects.filter(code__in=list(ids)).values_list("code", "name"))
+
+
+def _context(request, run):
+    ctx = {"run": run}
+    if run.state != RunState.DONE:
+        return ctx
+    rows = runs.result_rows(run)
+    names = _region_names({r["id"] for r in rows})
+    if run.kind == RunKind.AIR:
+        table = [{"id": r["id"], "name": names.get(r["id"], ""), "year": r["year"],
+                  "cells": [r.get(k) for k, _l, _u in AIR_COLUMNS],
+                  "levels": [r["days_by_level"].get(str(lv), 0) for lv in LEVELS],
+                  "standard": "；".join(r.get("standard", []))} for r in rows]
+        ctx.update(columns=AIR_COLUMNS, table=table, chart={
+            "categories": [f"{t['name'] or t['id']} {t['year']}" for t in table],
+            "series": [{"name": name, "data": [t["levels"][i] for t in table]} for i, name in enumerate(LEVELS.values())],
+        }, level_names=list(LEVELS.values()))
+    else:
+        ctx.update(sections=run.results.get("sections", []), water_regions=[
+            {**r, "name": names.get(r["id"], "")} for r in rows])
+    ctx["years"] = sorted({r["year"] for r in rows}, reverse=True)
+    ctx["feedable"] = run.kind == RunKind.WATER or run.parameters.get("level") == "region"
+    ctx["may_feed"] = run.region is not None and run.region in writable_regions(request.user)
+    ctx["has_daily"] = (runs.run_dir(run) / "daily.csv").exists()
+    ctx["has_errors"] = run.bad_row_count > 0 and (runs.run_dir(run) / "errors.csv").exists()
+    return ctx
+
+
+@login_required
+def run_page(request, run_id):
+    run = get_run_for_user(request.user, run_id)
+    return render(request, "monitoring/run.html", _context(request, run))
+
+
+@login_required
+def run_status(request, run_id):
+    run = get_run_for_user(request.user, run_id)
+    resp = render(request, "monitoring/_status.html", {"run": run})
+    if run.finished and request.htmx:
+        # The results section is rendered by the full page: reload it once the run has ended.
+        resp["HX-Refresh"] = "true"
+    return resp
+
+
+def _download(run, name: str, as_name: str):
+    path = runs.run_dir(run) / name
+    if not path.exists():
+        raise Http404("文件不存在")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=as_name, content_type="text/csv; charset=utf-8")
+
+
+@login_required
+def daily(request, run_id):
+    run = get_run_for_user(request.user, run_id)
+    return _download(run, "daily.csv", f"逐日评价结果-{run.pk}.csv")
+
+
+@login_required
+def errors(request, run_id):
+    run = get_run_for_user(request.user, run_id)
+    return _download(run, "errors.csv", f"有问题的数据行-{run.pk}.csv")
+
+
+@login_required
+@require_POST
+def feed(request, run_id):
+    run = get_run_for_user(request.user, run_id, write=True)
+
+    def year(name):
+        raw = (request.POST.get(name) or "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise FeedError(f"“{raw}”不是有效年度")
+        return int(raw)
+
+    try:
+        y = year("year")
+        if y is None:
+            raise FeedError("请选择写入哪一年的结果")
+        out = runs.feed_run(run, by=request.user, year=y, base_year=year("base_year"))
+    except FeedError as exc:
+        messages.error(request, f"未写入指标：{exc}")
+    else:
+        messages.success(request, summary_text(out))
+    return redirect("monitoring:run", run_id=run.pk)
+
+
