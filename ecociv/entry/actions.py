@@ -50,6 +50,23 @@ def value_repr(v: IndicatorValue) -> str:
     return f"{v.region.name} {v.year}年 {v.indicator.code} {v.indicator.name}"
 
 
+def record_many(*, by, action: str, rows) -> None:
+    """One audit row per value, written in batches: the same rows `audit.record` writes
+    (same fields, same JSON), for imports where one INSERT per row is the bottleneck."""
+    from ecociv.audit.actions import _jsonable
+    from ecociv.audit.models import AuditLog
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit rows must be written inside the action's transaction")
+    username = getattr(by, "username", None) or "system"
+    user = by if getattr(by, "pk", None) else None
+    AuditLog.objects.bulk_create([
+        AuditLog(user=user, username=username, action=action, object_type="entry.indicatorvalue",
+                 object_id=str(v.pk), object_repr=value_repr(v)[:300], region=v.region,
+                 before=_jsonable(before), after=_jsonable(value_state(v)), reason=reason)
+        for v, before, reason in rows], batch_size=500)
+
+
 def _audit_value(v, *, by, action, before, reason=""):
     record(user=by, action=action, obj=v, object_repr=value_repr(v), region=v.region, before=before,
            after=value_state(v), reason=reason)
@@ -109,12 +126,13 @@ def create_task(region, year: int, department, *, by, title: str = "", deadline:
         return task
 
 
-def assign_by_lead_department(region, year: int, *, by, deadline: dt.date | None, standard=None
-                              ) -> tuple[list[Task], list[str]]:
+def assign_by_lead_department(region, year: int, *, by, deadline: dt.date | None, standard=None,
+                              deadline_for=None) -> tuple[list[Task], list[str]]:
     """Every applicable indicator of the region's standard to its lead department (牵头部门,
     matched by name among the region's departments). Indicators already in a task for the
     region-year are left where they are, so running it again creates nothing. Returns the new
-    tasks and the indicators whose lead department the region lacks."""
+    tasks and the indicators whose lead department the region lacks. `deadline_for(department)`
+    may give a department its own deadline."""
     from ecociv.standards.actions import standard_for
 
     _require_task_admin(by, region)
@@ -147,7 +165,8 @@ def assign_by_lead_department(region, year: int, *, by, deadline: dt.date | None
                        after={"indicators": [i.code for i in inds]}, reason="按牵头部门批量分配")
                 refresh_task_status(existing)
                 continue
-            tasks.append(create_task(region, year, depts[name], by=by, deadline=deadline, indicators=inds,
+            due = deadline_for(depts[name]) if deadline_for else deadline
+            tasks.append(create_task(region, year, depts[name], by=by, deadline=due, indicators=inds,
                                      title=f"{year}年度{name}指标填报"))
     return tasks, unmatched
 
@@ -492,9 +511,10 @@ def import_values(plan, *, by, progress=None, source: str = ValueSource.IMPORT) 
                 indicator_id__in={k[2] for k in keys})
             current = {(v.region_id, v.year, v.indicator_id): v for v in qs}
         done = 0
+        created, updated, befores = [], [], []
         for r in plan.rows:
             done += 1
-            if progress and (done % 200 == 0 or done == total):
+            if progress and (done % 500 == 0 or done == total):
                 progress(done, total)
             if r.outcome == "unchanged":
                 continue
@@ -505,16 +525,25 @@ def import_values(plan, *, by, progress=None, source: str = ValueSource.IMPORT) 
             before = value_state(v)
             if v is None:
                 v = IndicatorValue(region=r.region, year=int(r.year), indicator=r.indicator)
+                created.append(v)
+            else:
+                updated.append(v)
             v.value, v.achieved, v.note, v.status = r.value, r.achieved, r.note, status
-            v.source, v.updated_by = source, by
+            v.source, v.updated_by, v.updated_at = source, by, now
             v.lineage = {"source": source, "file": plan.file_name, "sheet": r.sheet, "row": r.row}
             if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
                 v.submitted_at = now
             if approve:
                 v.reviewed_by, v.reviewed_at, v.review_reason = by, now, ""
-            v.save()
-            _audit_value(v, by=by, action="value.import", before=before,
-                         reason=f"导入文件 {plan.file_name} 第 {r.row} 行")
+            befores.append((v, before, r.row))
+        # Bulk writes: 10,000 rows one save() and one audit insert at a time took ~20 s on
+        # SQLite; in batches the same rows and the same audit rows take a fraction of that.
+        IndicatorValue.objects.bulk_create(created, batch_size=500)
+        IndicatorValue.objects.bulk_update(updated, ["value", "achieved", "note", "status", "source", "updated_by",
+                                                     "updated_at", "lineage", "submitted_at", "reviewed_by",
+                                                     "reviewed_at", "review_reason"], batch_size=500)
+        record_many(by=by, action="value.import", rows=[
+            (v, before, f"导入文件 {plan.file_name} 第 {row} 行") for v, before, row in befores])
         touched = {(r.region.pk, int(r.year)) for r in plan.rows}
         for region_id, year in touched:
             for task in Task.objects.filter(region_id=region_id, year=year).select_related("region"):

@@ -66,6 +66,7 @@ class CheckInput:
     target: TargetSpec | None = None
     previous: Decimal | None = None
     peers: list[Decimal] = field(default_factory=list)
+    peer_stats: math.GroupStats | None = None  # of peers + [value], when precomputed
 
 
 def _dec(x) -> Decimal | None:
@@ -127,7 +128,8 @@ def check(item: CheckInput, *, stage: str = "save") -> list[Finding]:
         if msg:
             add("yoy", msg)
         p = defs["outlier"].params
-        msg = math.outlier(value, item.peers, _dec(p.get("threshold", "3.5")), int(p.get("min_peers", 4)))
+        msg = math.outlier(value, item.peers, _dec(p.get("threshold", "3.5")), int(p.get("min_peers", 4)),
+                           stats=item.peer_stats)
         if msg:
             add("outlier", msg)
     if item.indicator.effective_type == "binding" and item.evidence_count == 0 and (

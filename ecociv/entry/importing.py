@@ -132,6 +132,8 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
     seen: dict[tuple, int] = {}
     for r in rows:
         v = r.values
+        if task is not None and not any((v.get(k) or "").strip() for k in ("value", "achieved", "note")):
+            continue  # a template row the filler left blank: nothing to import, not a mistake
         p = RowPlan(r.sheet, r.number, v.get("region", "").strip(), v.get("year", "").strip(),
                     v.get("indicator", "").strip(), note=(v.get("note") or "").strip())
         plans.append(p)
@@ -213,20 +215,29 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
             if p.value is not None and p.region.parent_id:
                 groups[(p.region.parent_id, p.region.level, int(p.year), p.indicator.pk)][p.region.pk] = p.value
 
+    # Each sibling group's median/MAD once (value included), not once per row.
+    stats = {key: checks.math.GroupStats.of(list(vals.values())) for key, vals in groups.items() if len(vals) >= 3}
+    target_cache: dict = {}
     for p in plans:
         if p.errors:
             p.outcome = "error"
             continue
         k = (p.region.pk, int(p.year), p.indicator.pk)
+        gkey = (p.region.parent_id, p.region.level, int(p.year), p.indicator.pk)
+        group = groups.get(gkey, {})
+        in_group = p.value is not None and group.get(p.region.pk) == p.value
+        rc = p.region.as_class()
+        if (p.indicator.pk, rc) not in target_cache:
+            target_cache[(p.indicator.pk, rc)] = select_target(p.indicator.target_specs(), rc)
         iv = existing.get(k)
         p.existing = iv
         ind = p.indicator
         findings = checks.check(checks.CheckInput(
             indicator=ind, region=p.region, year=int(p.year), value=p.value, achieved=p.achieved,
             evidence_count=ev_counts.get(iv.pk, 0) if iv else 0,
-            target=select_target(ind.target_specs(), p.region.as_class()), previous=prev.get(k),
-            peers=[val for rid, val in groups.get((p.region.parent_id, p.region.level, int(p.year), ind.pk),
-                                                 {}).items() if rid != p.region.pk]), stage=stage)
+            target=target_cache[(ind.pk, rc)], previous=prev.get(k),
+            peers=[] if in_group else [val for rid, val in group.items() if rid != p.region.pk],
+            peer_stats=stats.get(gkey) if in_group else None), stage=stage)
         for f in findings:
             msg = f"{p.where('数值')}：{f.name}：{f.message}"
             (p.errors if f.blocking else p.warnings).append(msg)

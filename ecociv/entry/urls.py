@@ -9,6 +9,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/items/<int:item_id>/", views.item_save, name="item_save"),
     path("tasks/<int:task_id>/items/<int:item_id>/evidence/", views_files.evidence_upload, name="evidence_upload"),
+    path("tasks/<int:task_id>/checks/", views.task_checks, name="task_checks"),
     path("tasks/<int:task_id>/submit/", views.task_submit, name="task_submit"),
     path("tasks/<int:task_id>/review/", views.task_review, name="task_review"),
     path("tasks/<int:task_id>/template.xlsx", views_files.template_download, name="template"),

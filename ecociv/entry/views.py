@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ecociv.accounts.models import Department, Role
 from ecociv.accounts.scope import visible_regions
 from ecociv.audit.models import AuditLog
-from ecociv.core.targets import select_target
+from ecociv.core.targets import format_decimal, select_target
 from ecociv.entry import actions
 from ecociv.entry.checks import definitions, needs_achieved
 from ecociv.entry.models import Evidence, IndicatorValue, TaskStatus, ValueStatus
@@ -213,7 +213,7 @@ def entry_rows(task, user) -> tuple[list[dict], dict]:
 
 def _render_task(request, task, *, submit_problems=None, status=200):
     rows, summary = entry_rows(task, request.user)
-    listed = [(r["ind"], f) for r in rows if not r.get("work") for f in r["findings"]]
+    listed = _listed(rows)
     return render(request, "entry/task.html", {
         "task": task, "rows": rows, "s": summary, "late": lateness(task), "listed": listed,
         "submit_problems": submit_problems, "checks": definitions().values(),
@@ -226,11 +226,26 @@ def task_detail(request, task_id):
     return _render_task(request, task)
 
 
+def _listed(rows):
+    return [(r["ind"], f) for r in rows if not r.get("work") for f in r["findings"]]
+
+
 def _row_response(request, task, item_id, error=""):
+    """The swapped row; the event tells the task's check list to reload itself (an
+    out-of-band <section> beside a <tr> would be foster-parented into the table)."""
     rows, _ = entry_rows(task, request.user)
     row = next(r for r in rows if r["item"].pk == item_id)
     row["error"] = error
-    return render(request, "entry/_row.html", {"r": row, "task": task})
+    resp = render(request, "entry/_row.html", {"r": row, "task": task})
+    resp["HX-Trigger"] = "checks-changed"
+    return resp
+
+
+@login_required
+def task_checks(request, task_id):
+    task = get_task_for_user(request.user, task_id)
+    rows, _ = entry_rows(task, request.user)
+    return render(request, "entry/_checklist.html", {"listed": _listed(rows), "task": task})
 
 
 def _back(request, task, error=""):
@@ -333,8 +348,9 @@ def value_history(request, value_id):
         changes = []
         for key, label in (("value", "数值"), ("achieved", "是否完成"), ("note", "情况说明"), ("status", "状态"),
                            ("file", "文件")):
-            if before.get(key) != after.get(key) and (key in before or key in after):
-                changes.append((label, _show(key, before.get(key)), _show(key, after.get(key))))
+            b, a_ = _show(key, before.get(key)), _show(key, after.get(key))
+            if b != a_:
+                changes.append((label, b, a_))
         entries.append({"a": a, "label": ACTION_LABELS.get(a.action, a.action), "changes": changes})
     task = visible_tasks(request.user).filter(region=value.region, year=value.year,
                                               items__indicator=value.indicator).first()
@@ -348,4 +364,11 @@ def _show(key, v):
         return ValueStatus(v).label if v in ValueStatus.values else v
     if key == "achieved":
         return "是" if v else "否"
+    if key == "value":
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return format_decimal(Decimal(str(v)))
+        except InvalidOperation:
+            return v
     return v

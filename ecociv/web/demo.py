@@ -206,7 +206,38 @@ def build_demo(*, by, progress=None) -> dict:
         RegionTarget.objects.get_or_create(region=reg, year=year, indicator=ind, kind=RegionTarget.Kind.ASSIGNED,
                                            defaults=dict(op=">=", value=value, text=f"≥{value}",
                                                          source_document="云溪市大气/水污染防治目标责任书（演示）"))
+    created["tasks"] = _demo_tasks([c for _, c in counties], by=by)
     if any(created.values()):
         record(user=by, action="demo.load", object_type="demo", object_id="qingchuan", object_repr="演示数据",
                after=created)
     return {"created": created, "accounts": accounts, "password": DEMO_PASSWORD}
+
+
+# ---- 填报任务 (entry, issue 4) ---------------------------------------------------------------
+TASK_YEAR = 2025
+
+
+def _demo_tasks(counties, *, by) -> int:
+    """Every county's 2025 indicators assigned to their lead departments, the way an
+    administrator would ("按牵头部门批量分配"). Deadlines are set relative to the day the demo is
+    built, so a fresh demo always shows a mix: most due in a few weeks, some already overdue.
+    Idempotent: the action skips indicators already assigned."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ecociv.entry.actions import assign_by_lead_department
+
+    today = timezone.localdate()
+
+    def deadline_for(dept):
+        roll = _rng(dept.region.code, dept.name, "deadline").random()
+        if roll < 0.3:
+            return today - dt.timedelta(days=int(3 + roll * 40))  # overdue
+        return today + dt.timedelta(days=int(5 + roll * 40))
+
+    made = 0
+    for county in counties:
+        tasks, _ = assign_by_lead_department(county, TASK_YEAR, by=by, deadline=None, deadline_for=deadline_for)
+        made += len(tasks)
+    return made

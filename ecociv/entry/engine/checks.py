@@ -149,14 +149,46 @@ def modified_z(value: Decimal, peers: list[Decimal]) -> Decimal | None:
     return None if value == med else (Decimal("Infinity") if value > med else Decimal("-Infinity"))
 
 
-def outlier(value: Decimal, peers: list[Decimal], threshold: Decimal, min_peers: int) -> str | None:
-    """Message when `value` is an outlier among its sibling regions' values."""
-    if len(peers) < min_peers:
+@dataclass(frozen=True)
+class GroupStats:
+    """Median, MAD and mean absolute deviation of a group of sibling values (the value being
+    judged included). Computed once per group so an import of thousands of rows does not
+    sort the same siblings again for every row."""
+
+    n: int
+    median: Decimal
+    mad: Decimal
+    mean_ad: Decimal
+
+    @classmethod
+    def of(cls, values: list[Decimal]) -> GroupStats:
+        med = median(values)
+        deviations = [abs(v - med) for v in values]
+        return cls(len(values), med, median(deviations), sum(deviations, Decimal(0)) / len(deviations))
+
+    def z(self, value: Decimal) -> Decimal | None:
+        """Same result as modified_z(value, group) for a member of the group."""
+        if self.n < 3:
+            return None
+        if self.mad != 0:
+            return MAD_SCALE * (value - self.median) / self.mad
+        if self.mean_ad != 0:
+            return (value - self.median) / (MEANAD_SCALE * self.mean_ad)
+        return None if value == self.median else (Decimal("Infinity") if value > self.median
+                                                 else Decimal("-Infinity"))
+
+
+def outlier(value: Decimal, peers: list[Decimal], threshold: Decimal, min_peers: int,
+            stats: GroupStats | None = None) -> str | None:
+    """Message when `value` is an outlier among its sibling regions' values. `stats`, when
+    given, are those of peers + [value], precomputed."""
+    n_peers = stats.n - 1 if stats is not None else len(peers)
+    if n_peers < min_peers:
         return None
-    z = modified_z(value, peers + [value])
+    stats = stats or GroupStats.of(peers + [value])
+    z = stats.z(value)
     if z is None or abs(z) <= threshold:
         return None
-    med = median(peers + [value])
     shown = "∞" if not z.is_finite() else _fmt(abs(z).quantize(Decimal("0.1")))
-    return (f"与同级{len(peers)}个地区相比异常（中位数{_fmt(med.quantize(Decimal('0.0001')).normalize())}，"
+    return (f"与同级{n_peers}个地区相比异常（中位数{_fmt(stats.median.quantize(Decimal('0.0001')).normalize())}，"
             f"修正Z分数{shown}，超过{_fmt(threshold)}）")

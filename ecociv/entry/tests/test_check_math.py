@@ -5,8 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecociv.entry.engine.checks import (NumberFormatError, Range, median, modified_z, out_of_range, outlier,
-                                        parse_number, yoy_jump)
+from ecociv.entry.engine.checks import (
+    NumberFormatError,
+    Range,
+    median,
+    modified_z,
+    out_of_range,
+    outlier,
+    parse_number,
+    yoy_jump,
+)
 
 D = Decimal
 

@@ -7,7 +7,7 @@ import pytest
 from ecociv.entry import actions
 from ecociv.entry.models import IndicatorValue, ValueStatus
 
-from .conftest import YEAR, PDF, ind, item
+from .conftest import PDF, YEAR, ind, item
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_qualitative_target_takes_yes_no_and_an_optional_number(client, world, e
 def test_warnings_show_beside_the_value_and_in_the_task_list(client, world, env_task):
     client.force_login(world.filler)
     i = ind(env_task, "27")
-    IndicatorValue.objects.create(region=world.county, year=YEAR - 1, indicator=i, value=Decimal("40"),
+    IndicatorValue.objects.create(region=world.county, year=YEAR - 1, indicator=i, value=Decimal(40),
                                   status=ValueStatus.APPROVED)
     resp = client.post(f"/entry/tasks/{env_task.pk}/items/{item(env_task, '27').pk}/", {"value": "120"},
                        HTTP_HX_REQUEST="true")

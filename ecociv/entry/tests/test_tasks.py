@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from ecociv.audit.models import AuditLog
@@ -73,7 +74,7 @@ def test_filler_and_viewer_cannot_create_tasks(client, world):
     for user in (world.filler, world.viewer):
         client.force_login(user)
         assert client.get("/entry/tasks/new/").status_code == 403
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         actions.assign_by_lead_department(world.county, YEAR, by=world.filler, deadline=None)
 
 

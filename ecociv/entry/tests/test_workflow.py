@@ -8,7 +8,7 @@ from ecociv.conftest import make_user
 from ecociv.entry import actions
 from ecociv.entry.models import IndicatorValue, TaskStatus, ValueStatus
 
-from .conftest import YEAR, fill_all, ind, item
+from .conftest import YEAR, fill_all, item
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_full_cycle_return_fix_approve_lock(client, world, env_task):
         actions.save_value(env_task, v27.indicator, by=world.filler, raw="99")
 
     client.force_login(world.reviewer)
-    resp = client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "return", "value_id": v27.pk, "reason": ""})
+    client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "return", "value_id": v27.pk, "reason": ""})
     assert value(env_task, "27").status == ValueStatus.SUBMITTED  # a return needs a reason
     client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "return", "value_id": v27.pk,
                                                          "reason": "与监测报告不一致，请核对"})
@@ -60,7 +60,7 @@ def test_full_cycle_return_fix_approve_lock(client, world, env_task):
     assert value(env_task, "27").status == ValueStatus.SUBMITTED
 
     client.force_login(world.reviewer)
-    resp = client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "approve_all"})
+    client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "approve_all"})
     env_task.refresh_from_db()
     assert env_task.status == TaskStatus.APPROVED
     v27 = value(env_task, "27")
