@@ -18,6 +18,7 @@ from django.utils import timezone
 from ecociv.accounts.models import Department
 from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record
+from ecociv.audit.actions import record_many as audit_record_many
 from ecociv.core.targets import select_target
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
@@ -51,20 +52,10 @@ def value_repr(v: IndicatorValue) -> str:
 
 
 def record_many(*, by, action: str, rows) -> None:
-    """One audit row per value, written in batches: the same rows `audit.record` writes
-    (same fields, same JSON), for imports where one INSERT per row is the bottleneck."""
-    from ecociv.audit.actions import _jsonable
-    from ecociv.audit.models import AuditLog
-
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit rows must be written inside the action's transaction")
-    username = getattr(by, "username", None) or "system"
-    user = by if getattr(by, "pk", None) else None
-    AuditLog.objects.bulk_create([
-        AuditLog(user=user, username=username, action=action, object_type="entry.indicatorvalue",
-                 object_id=str(v.pk), object_repr=value_repr(v)[:300], region=v.region,
-                 before=_jsonable(before), after=_jsonable(value_state(v)), reason=reason)
-        for v, before, reason in rows], batch_size=500)
+    """One audit row per value (the rows `_audit_value` writes), in batches for imports."""
+    audit_record_many(user=by, action=action, entries=(
+        {"object_type": "entry.indicatorvalue", "object_id": v.pk, "object_repr": value_repr(v), "region": v.region,
+         "before": before, "after": value_state(v), "reason": reason} for v, before, reason in rows))
 
 
 def _audit_value(v, *, by, action, before, reason=""):
