@@ -58,6 +58,10 @@ NUMERIC_RANGES = {
 }
 
 
+# 临江区 is the demo's front-runner (nearly ready to apply); the others show typical gaps.
+STRONG = {"880102"}
+
+
 def _rng(*parts) -> random.Random:
     return random.Random("|".join(str(p) for p in parts))
 
@@ -77,7 +81,10 @@ def _numeric_value(ind: Indicator, spec, region: Region, year: int) -> Decimal:
     target = float(spec.value) if spec is not None and spec.value is not None else 80.0
     lower = spec is not None and spec.op in ("<=", "<")
     # Most regions near or above the target, a few short of it: an honest demo has failures.
-    offset = rng.choice([0.12, 0.06, 0.03, 0.0, -0.04, -0.09]) if not lower else rng.choice([-0.1, -0.03, 0.05])
+    if region.code in STRONG:
+        offset = rng.choice([0.12, 0.06, 0.03, 0.0]) if not lower else rng.choice([-0.1, -0.03])
+    else:
+        offset = rng.choice([0.12, 0.06, 0.03, 0.0, -0.04, -0.09]) if not lower else rng.choice([-0.1, -0.03, 0.05])
     trend = 0.012 * (year - 2025)
     v = target * (1 + offset + (trend if not lower else -trend))
     if ind.unit == "%":
@@ -187,7 +194,7 @@ def build_demo(*, by, progress=None) -> dict:
                 if numeric:
                     value = _numeric_value(ind, spec, reg, year)
                 if spec is None or spec.op == "text":
-                    achieved = _rng(reg.code, ind.code, year, "ok").random() > 0.07
+                    achieved = _rng(reg.code, ind.code, year, "ok").random() > (0.01 if reg.code in STRONG else 0.07)
                 status = ValueStatus.APPROVED
                 if year == 2025:
                     roll = _rng(reg.code, ind.code, "status").random()
@@ -207,6 +214,7 @@ def build_demo(*, by, progress=None) -> dict:
                                            defaults=dict(op=">=", value=value, text=f"≥{value}",
                                                          source_document="云溪市大气/水污染防治目标责任书（演示）"))
     created["tasks"] = _demo_tasks([c for _, c in counties], by=by)
+    _record_preconditions(regions, by=by)
     if any(created.values()):
         record(user=by, action="demo.load", object_type="demo", object_id="qingchuan", object_repr="演示数据",
                after=created)
@@ -241,3 +249,18 @@ def _demo_tasks(counties, *, by) -> int:
         tasks, _ = assign_by_lead_department(county, TASK_YEAR, by=by, deadline=None, deadline_for=deadline_for)
         made += len(tasks)
     return made
+
+
+def _record_preconditions(regions, *, by) -> None:
+    """The plan precondition (R2) as a recorded fact, so the demo's verdicts turn on the
+    indicators; no veto is recorded as triggered."""
+    from ecociv.assessment.actions import record_fact
+    from ecociv.assessment.models import RegionYearFact
+
+    for reg in regions:
+        for year in YEARS:
+            if RegionYearFact.objects.filter(region=reg, year=year, code="plan_adopted").exists():
+                continue
+            record_fact(reg, year, "plan_adopted", "satisfied", by=by,
+                        source_document=f"{reg.name}生态文明建设规划（2021—2030年）（演示）")
+            record_fact(reg, year, "major_incident", "clear", by=by, source_document="年度环境状况公报（演示）")
