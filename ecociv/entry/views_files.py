@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import visible_regions
+from ecociv.core.files import stored_file_response
 from ecociv.entry import actions
 from ecociv.entry.excel import task_template
 from ecociv.entry.importing import ImportFileError, plan_import
@@ -59,13 +60,7 @@ def evidence_upload(request, task_id, item_id):
 @login_required
 def evidence_download(request, evidence_id):
     ev = get_evidence_for_user(request.user, evidence_id)
-    try:
-        fh = ev.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件已丢失，请联系管理员") from None
-    resp = FileResponse(fh, as_attachment=True, filename=ev.original_name, content_type=ev.content_type)
-    resp["X-Content-SHA256"] = ev.sha256
-    return resp
+    return stored_file_response(ev.file, filename=ev.original_name, sha256=ev.sha256, content_type=ev.content_type)
 
 
 @login_required

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import can_administer, visible_regions
+from ecociv.core.files import stored_file_response
 from ecociv.extraction import actions
 from ecociv.extraction.models import DocumentStatus, FactStatus
 from ecociv.extraction.scope import get_document_for_user, get_fact_for_user, visible_documents
@@ -112,13 +113,7 @@ def document_status(request, doc_id):
 @login_required
 def document_file(request, doc_id):
     doc = get_document_for_user(request.user, doc_id)
-    try:
-        fh = doc.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件已丢失，请联系管理员") from None
-    resp = FileResponse(fh, as_attachment=True, filename=doc.name)
-    resp["X-Content-SHA256"] = doc.sha256
-    return resp
+    return stored_file_response(doc.file, filename=doc.name, sha256=doc.sha256)
 
 
 @login_required
