@@ -2,18 +2,17 @@
 its upload (dry run, then apply), and the bulk long-format import with progress."""
 from __future__ import annotations
 
-import threading
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import visible_regions
+from ecociv.core.background import start_thread
 from ecociv.core.files import stored_file_response
 from ecociv.entry import actions
 from ecociv.entry.excel import task_template
@@ -156,7 +155,7 @@ def import_page(request):
         job.save(update_fields=["state"])
         _PROGRESS[job.pk] = (0, job.total)
         if getattr(settings, "ENTRY_IMPORT_THREADS", True):
-            threading.Thread(target=run_job, args=(job.pk,), daemon=True).start()
+            start_thread(run_job, job.pk, name=f"entry-import-{job.pk}")
         else:
             run_job(job.pk)
         return redirect("entry:import_job", job_id=job.pk)
@@ -200,7 +199,6 @@ def run_job(job_id: int) -> None:
         job.save(update_fields=["state", "error", "summary", "done"])
     finally:
         _PROGRESS.pop(job_id, None)
-        close_old_connections()
 
 
 @login_required

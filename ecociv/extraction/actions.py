@@ -16,11 +16,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.audit.actions import record
+from ecociv.core.background import start_thread
 from ecociv.entry import actions as entry_actions
 from ecociv.entry.models import Evidence, IndicatorValue, Task
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus, SourceDocument
@@ -96,20 +97,15 @@ def upload_document(*, by, name: str, data: bytes, region_code: str = "", year: 
                after={"name": name, "sha256": digest, "size": len(data), "year": year,
                       "region": region.code, "chars": len(text)})
     if run == "thread" or (run == "auto" and len(text) > SYNC_CHARS):
-        import threading
-
-        transaction.on_commit(lambda: threading.Thread(target=_process_in_thread, args=(doc.pk, not region_code),
-                                                       daemon=True).start())
+        transaction.on_commit(lambda: start_thread(_process_in_thread, doc.pk, not region_code,
+                                                   name=f"extraction-{doc.pk}"))
     elif run != "none":
         process_document(doc, propose_region=not region_code)
     return doc
 
 
 def _process_in_thread(doc_id: int, propose_region: bool) -> None:
-    try:
-        process_document(SourceDocument.objects.get(pk=doc_id), propose_region=propose_region)
-    finally:
-        close_old_connections()
+    process_document(SourceDocument.objects.get(pk=doc_id), propose_region=propose_region)
 
 
 def process_document(doc: SourceDocument, *, propose_region: bool = False) -> SourceDocument:

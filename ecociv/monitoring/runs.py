@@ -12,7 +12,7 @@ from codecs import getincrementaldecoder
 from pathlib import Path, PurePath
 
 from django.conf import settings
-from django.db import close_old_connections
+from ecociv.core.background import start_thread
 from django.db.models import F
 from django.utils import timezone
 
@@ -105,7 +105,7 @@ def store_upload(role: str, f, suffix: str) -> dict:
 
 def start(run: MonitoringRun) -> None:
     if getattr(settings, "MONITORING_THREADS", True):
-        threading.Thread(target=execute, args=(run.pk,), daemon=True, name=f"monitoring-run-{run.pk}").start()
+        start_thread(execute, run.pk, name=f"monitoring-run-{run.pk}")
     else:
         execute(run.pk)
 
@@ -115,29 +115,26 @@ def _path(run: MonitoringRun, role: str) -> str:
 
 
 def execute(run_id: int) -> None:
-    try:
-        with _SLOT:
-            run = MonitoringRun.objects.get(pk=run_id)
-            MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=timezone.now(),
-                                                           stage="开始计算")
+    with _SLOT:
+        run = MonitoringRun.objects.get(pk=run_id)
+        MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=timezone.now(),
+                                                       stage="开始计算")
 
-            def progress(msg: str) -> None:
-                MonitoringRun.objects.filter(pk=run_id).update(stage=msg[:100], step=F("step") + 1)
+        def progress(msg: str) -> None:
+            MonitoringRun.objects.filter(pk=run_id).update(stage=msg[:100], step=F("step") + 1)
 
-            fields = {"state": RunState.DONE, "stage": "完成"}
-            try:
-                if run.kind == RunKind.AIR:
-                    fields.update(_air(run, progress))
-                else:
-                    fields.update(_water(run, progress))
-            except (InputError, ValueError, FileNotFoundError) as exc:
-                fields = {"state": RunState.FAILED, "stage": "失败", "error": str(exc)}
-            except Exception as exc:
-                log.exception("monitoring run %s failed", run_id)
-                fields = {"state": RunState.FAILED, "stage": "失败", "error": f"内部错误：{type(exc).__name__}: {exc}"}
-            MonitoringRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
-    finally:
-        close_old_connections()
+        fields = {"state": RunState.DONE, "stage": "完成"}
+        try:
+            if run.kind == RunKind.AIR:
+                fields.update(_air(run, progress))
+            else:
+                fields.update(_water(run, progress))
+        except (InputError, ValueError, FileNotFoundError) as exc:
+            fields = {"state": RunState.FAILED, "stage": "失败", "error": str(exc)}
+        except Exception as exc:
+            log.exception("monitoring run %s failed", run_id)
+            fields = {"state": RunState.FAILED, "stage": "失败", "error": f"内部错误：{type(exc).__name__}: {exc}"}
+        MonitoringRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
 
 
 def _write_bad_rows(run: MonitoringRun, bad) -> None:
