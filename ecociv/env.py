@@ -45,7 +45,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def database_from_url(url: str, base_dir: Path) -> dict:
+def database_from_url(url: str, base_dir: Path, var_dir: Path | None = None) -> dict:
     import dj_database_url
 
     if not url.startswith(("sqlite:", "postgres:", "postgresql:", "pgsql:")):
@@ -56,5 +56,15 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         # WAL lets the dashboard read while an import writes; without it readers block.
         cfg["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                           "transaction_mode": "IMMEDIATE"}
+        # Tests use a file too, never Django's shared-cache in-memory database: there a
+        # background job writing while the live server reads fails at once with "database table
+        # is locked" (shared-cache locks ignore the busy timeout), which production never sees.
+        # pytest-xdist appends the worker name to it.
+        test_dir = (var_dir or base_dir / "var") / "test"
+        try:
+            test_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only install never runs the tests
+            pass
+        cfg["TEST"] = {"NAME": str(test_dir / (Path(cfg["NAME"]).stem + "-test.sqlite3"))}
         cfg.pop("CONN_MAX_AGE", None)
     return cfg

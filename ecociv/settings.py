@@ -71,7 +71,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ecociv.sqlite3'}"), BASE_DIR)
+    "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ecociv.sqlite3'}"), BASE_DIR, VAR_DIR)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -7,15 +7,17 @@ import csv
 import hashlib
 import logging
 import threading
+import time
 import zipfile
 from codecs import getincrementaldecoder
 from pathlib import Path, PurePath
 
 from django.conf import settings
-from ecociv.core.background import start_thread
+from django.db import OperationalError
 from django.db.models import F
 from django.utils import timezone
 
+from ecociv.core.background import start_thread
 from ecociv.monitoring.actions import feed_values
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.feed import FeedError, air_values, input_refs, water_values
@@ -116,15 +118,14 @@ def _path(run: MonitoringRun, role: str) -> str:
 
 def execute(run_id: int) -> None:
     with _SLOT:
-        run = MonitoringRun.objects.get(pk=run_id)
-        MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=timezone.now(),
-                                                       stage="开始计算")
-
         def progress(msg: str) -> None:
             MonitoringRun.objects.filter(pk=run_id).update(stage=msg[:100], step=F("step") + 1)
 
         fields = {"state": RunState.DONE, "stage": "完成"}
         try:
+            run = MonitoringRun.objects.get(pk=run_id)
+            MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=timezone.now(),
+                                                           stage="开始计算")
             if run.kind == RunKind.AIR:
                 fields.update(_air(run, progress))
             else:
@@ -134,7 +135,20 @@ def execute(run_id: int) -> None:
         except Exception as exc:
             log.exception("monitoring run %s failed", run_id)
             fields = {"state": RunState.FAILED, "stage": "失败", "error": f"内部错误：{type(exc).__name__}: {exc}"}
-        MonitoringRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
+        _finish(run_id, fields)
+
+
+def _finish(run_id: int, fields: dict, attempts: int = 5) -> None:
+    """The run's end is written whatever happened, retried while another writer holds the
+    database: a run left 计算中 forever is worse than a late one."""
+    for i in range(attempts):
+        try:
+            MonitoringRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
+            return
+        except OperationalError:
+            if i == attempts - 1:
+                raise
+            time.sleep(0.5 * (i + 1))
 
 
 def _write_bad_rows(run: MonitoringRun, bad) -> None:
