@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 
 
 class Status(StrEnum):
@@ -111,7 +112,7 @@ class TargetSpec:
     value: Decimal | None
     text: str = ""
 
-    @property
+    @cached_property  # frozen, so computed once: an assessment asks for it tens of thousands of times
     def display(self) -> str:
         if self.op == "text":
             return self.text
@@ -146,7 +147,8 @@ def to_decimal(value) -> Decimal | None:
 def format_decimal(value: Decimal | None) -> str:
     if value is None:
         return ""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    # format "f" never uses an exponent (1E+2 → "100"); trailing zeros go below.
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
