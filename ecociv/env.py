@@ -65,6 +65,8 @@ def database_from_url(url: str, base_dir: Path, var_dir: Path | None = None) -> 
             test_dir.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only install never runs the tests
             pass
-        cfg["TEST"] = {"NAME": str(test_dir / (Path(cfg["NAME"]).stem + "-test.sqlite3"))}
+        # One name per test run, so two suites running at once never share (and delete) a file.
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+        cfg["TEST"] = {"NAME": str(test_dir / f"{Path(cfg['NAME']).stem}-test-{run[:12]}.sqlite3")}
         cfg.pop("CONN_MAX_AGE", None)
     return cfg

@@ -76,7 +76,7 @@ def build(counties: int):
             spec = select_target(ind.target_specs(), rc)
             base = float(spec.value) if spec is not None and spec.value is not None else 60.0
             for k, year in enumerate(YEARS):
-                numeric = spec is not None and spec.op != "text" or ind.direction != "qualitative"
+                numeric = (spec is not None and spec.op != "text") or ind.direction != "qualitative"
                 value = Decimal(str(round(base * (0.9 + 0.02 * k + rng.uniform(-0.03, 0.03)), 2))) if numeric else None
                 rows.append(IndicatorValue(region=r, year=year, indicator=ind, value=value,
                                            achieved=None if numeric and spec is not None and spec.op != "text"

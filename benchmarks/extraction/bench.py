@@ -23,7 +23,7 @@ def document(kb: int, chars: bool) -> str:
     seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
     seeds += sorted((ROOT / "ecociv" / "extraction" / "eval" / "docs").glob("*.txt"))
     base = "\n".join(read_path(p) for p in seeds)
-    size = (lambda t: len(t)) if chars else (lambda t: len(t.encode("utf-8")))
+    size = (len) if chars else (lambda t: len(t.encode("utf-8")))
     text = base
     while size(text) < kb * 1000:
         text += "\n" + base

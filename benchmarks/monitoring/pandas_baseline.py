@@ -26,7 +26,7 @@ def run(stations_csv: str, data_csv: str) -> list[dict]:
     ts = pd.to_datetime(df["time"], format="%Y-%m-%d %H:%M")
     df["date"] = ts.dt.date
     df["hour"] = ts.dt.hour
-    for c in POLS + ["O3"]:
+    for c in [*POLS, "O3"]:
         df.loc[df[c] < 0, c] = np.nan
         # exact integer thousandths, so sums are exact
         df[c] = (df[c] * 1000).round().astype("Int64")

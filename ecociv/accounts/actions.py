@@ -16,6 +16,18 @@ ACCOUNT_FIELDS = ["username", "display_name", "is_active"]
 RIGHTS_FIELDS = ["role", "region", "department"]
 
 
+def _set_initial_password(user: User, password: str) -> None:
+    """A password an administrator sets is known to them: expired at once, so the user must
+    change it at first login. Checked by the same validators as any password."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError("；".join(exc.messages)) from None
+    user.set_password(password)
+    user.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    user.save()
+
+
 class AccountError(ValueError):
     pass
 
@@ -43,15 +55,8 @@ def create_user(*, by, username: str, display_name: str, password: str) -> User:
     if User.objects.filter(username=username).exists():
         raise AccountError(f"用户名“{username}”已存在")
     user = User(username=username, display_name=display_name.strip(), role=Role.VIEWER)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise AccountError("；".join(exc.messages)) from None
     with transaction.atomic():
-        user.set_password(password)
-        # An initial password is known to the administrator: the user must change it first.
-        user.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-        user.save()
+        _set_initial_password(user, password)
         record(user=by, action="user.create", obj=user, after=_state(user))
     return user
 
@@ -73,14 +78,8 @@ def set_active(target: User, active: bool, *, by) -> User:
 def reset_password(target: User, password: str, *, by) -> User:
     if not can_manage_accounts(by):
         raise PermissionDenied("仅系统管理员可以重置密码")
-    try:
-        validate_password(password, target)
-    except ValidationError as exc:
-        raise AccountError("；".join(exc.messages)) from None
     with transaction.atomic():
-        target.set_password(password)
-        target.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-        target.save()
+        _set_initial_password(target, password)
         record(user=by, action="user.reset_password", obj=target, reason="管理员重置密码，用户须在登录后修改")
     return target
 

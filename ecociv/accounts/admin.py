@@ -9,7 +9,7 @@ from ecociv.audit.admin_mixins import AuditedAdmin
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "role", "region", "department", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + (("业务范围", {"fields": ("display_name", "role", "region", "department")}),)
+    fieldsets = (*BaseUserAdmin.fieldsets, ("业务范围", {"fields": ("display_name", "role", "region", "department")}))
     raw_id_fields = ["region", "department"]
 
 

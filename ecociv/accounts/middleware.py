@@ -15,8 +15,8 @@ class PasswordExpiryMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         max_age = settings.PASSWORD_MAX_AGE_DAYS
-        if user is not None and user.is_authenticated and max_age and not request.path.startswith(
-                ("/accounts/", "/static/", "/api/")):
-            if timezone.now() - user.password_changed_at > dt.timedelta(days=max_age):
-                return redirect(reverse("password_change") + "?expired=1")
+        if (user is not None and user.is_authenticated and max_age
+                and not request.path.startswith(("/accounts/", "/static/", "/api/"))
+                and timezone.now() - user.password_changed_at > dt.timedelta(days=max_age)):
+            return redirect(reverse("password_change") + "?expired=1")
         return self.get_response(request)

@@ -15,7 +15,7 @@ from ecociv.regions.models import Region
 def visible_regions(user):
     if not getattr(user, "is_authenticated", False):
         return Region.objects.none()
-    if user.is_superuser or user.role in SYSTEM_ROLES and user.region_id is None:
+    if user.is_superuser or (user.role in SYSTEM_ROLES and user.region_id is None):
         return Region.objects.all()
     if user.region_id is None:
         return Region.objects.none()
@@ -77,7 +77,7 @@ def visible_audit(user):
     if not can_read_audit(user):
         raise PermissionDenied("无权查看审计记录")
     qs = AuditLog.objects.all()
-    if user.is_superuser or user.role == Role.AUDITADMIN and user.region_id is None:
+    if user.is_superuser or (user.role == Role.AUDITADMIN and user.region_id is None):
         return qs
     from django.db.models import Q
 

@@ -328,14 +328,14 @@ def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rul
     text_value = value_status = ""
     if raw is not None:
         value, achieved, text_value, value_status = raw
-    counted = value_status == _APPROVED or value_status == _SUBMITTED
+    counted = value_status in (_APPROVED, _SUBMITTED)
     previous = data.previous_value(rid, iid, year)
     ev = evaluate(targets, value if counted else None, rc, applies_to=applies_to, coastal_only=coastal_only,
                   achieved=achieved if counted else None, previous=previous, assigned=assigned,
                   direction=ind.direction)
     status, reason, gap = ev.status, ev.reason, ev.gap
     if gap is None and assigned is not None and assigned.value is not None and counted and value is not None \
-            and (status == _NOT_MET or status == _MET):
+            and (status in (_NOT_MET, _MET)):
         # core.targets gives the gap to an assigned target only when met; the distance matters most when not.
         gap = value - assigned.value
     if status != _NA:

@@ -51,7 +51,7 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
 
         try:
             wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for broken files
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
             raise TableError(f"文件 {name} 不是有效的 Excel（.xlsx）文件：{exc}") from None
         ws = wb.worksheets[0]
         sheet = ws.title

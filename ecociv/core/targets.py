@@ -33,7 +33,7 @@ STATUS_LABELS = {
 }
 
 NUMERIC_OPS = (">=", "<=", ">", "<", "=")
-OPS = NUMERIC_OPS + ("text",)
+OPS = (*NUMERIC_OPS, "text")
 
 # Region classes named in the standards' target columns, with the region attribute that
 # carries them. Order = precedence when several classes of one indicator match a region:

@@ -56,7 +56,7 @@ def matrix_export(request, code, year):
                     + [by_code[c["code"]].status.label if c["code"] in by_code else "" for c in cols])
         statuses.append([by_code[c["code"]].status if c["code"] in by_code else None for c in cols])
     ws, r0 = add_sheet(wb, "达标矩阵", header, rows, caption=f"{region.name}{year}年 区划×指标达标矩阵",
-                       widths={2: 14, 3: 18} | {j: 10 for j in range(6, 6 + len(cols))})
+                       widths={2: 14, 3: 18} | dict.fromkeys(range(6, 6 + len(cols)), 10))
     for i, sts in enumerate(statuses, start=r0 + 1):
         for j, st in enumerate(sts, start=6):
             fill = status_fill(st)
@@ -161,10 +161,10 @@ def completeness_export(request, code, year):
     data = q.completeness(request.user, region, year)
     wb = Workbook()
     labels = [label for _, label in data["buckets"]]
-    add_sheet(wb, "按区划", ["区划代码", "区划"] + labels + ["应填", "已审核占比(%)"],
+    add_sheet(wb, "按区划", ["区划代码", "区划", *labels, "应填", "已审核占比(%)"],
               [[r["region"].code, r["region"].name] + [r["counts"][b] for b, _ in data["buckets"]]
                + [r["total"], r["share"]] for r in data["regions"]], caption=f"{region.name}{year}年 填报完成情况")
-    add_sheet(wb, "按部门", ["部门"] + labels + ["应填", "已审核占比(%)"],
+    add_sheet(wb, "按部门", ["部门", *labels, "应填", "已审核占比(%)"],
               [[d["name"]] + [d["counts"][b] for b, _ in data["buckets"]] + [d["total"], d["share"]]
                for d in data["departments"]], widths={1: 22})
     add_sheet(wb, "逾期任务", ["区划", "部门", "任务", "截止日期", "状态", "逾期天数"],

@@ -8,8 +8,17 @@ from django.db import transaction
 from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record, snapshot
 from ecociv.core.tabular import TableError, read_table
-from ecociv.regions.models import (CODE_LENGTH, AdminClass, CitySize, Level, Region, RegionLink, SpecialZone,
-                                   Terrain, Zone)
+from ecociv.regions.models import (
+    CODE_LENGTH,
+    AdminClass,
+    CitySize,
+    Level,
+    Region,
+    RegionLink,
+    SpecialZone,
+    Terrain,
+    Zone,
+)
 
 HEADERS = {
     "区划代码": "code", "代码": "code", "code": "code",
@@ -157,7 +166,7 @@ def import_regions(path: str | Path, *, by, data: bytes | None = None, name: str
     # Parents before children, whatever order the file lists them in.
     parsed.sort(key=lambda ri: LEVEL_ORDER_INDEX[ri[1]["level"]])
     with transaction.atomic():
-        for row, item in parsed:
+        for _row, item in parsed:
             parent_code = item.pop("parent")
             item["parent"] = Region.objects.get(code=parent_code) if parent_code else None
             region = Region.objects.filter(code=item["code"]).first()

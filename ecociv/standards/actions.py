@@ -28,9 +28,9 @@ def load_standard(data: StandardData, *, by, replace: bool = False) -> tuple[Sta
         existing = Standard.objects.filter(code=data.code).first()
         if existing and not replace:
             return existing, "exists"
-        fields = dict(title=data.title, issuer=data.issuer, doc_no=data.doc_no, issued=data.issued,
-                      scope=data.scope, applies_to=data.applies_to, note=data.note, meta=data.meta,
-                      source_file=data.source_file, source_sha256=data.source_sha256)
+        fields = {"title": data.title, "issuer": data.issuer, "doc_no": data.doc_no, "issued": data.issued,
+                      "scope": data.scope, "applies_to": data.applies_to, "note": data.note, "meta": data.meta,
+                      "source_file": data.source_file, "source_sha256": data.source_sha256}
         before = snapshot(existing)
         standard, created = Standard.objects.update_or_create(code=data.code, defaults=fields)
         by_code = {i.code: i for i in standard.indicators.all()}
@@ -100,7 +100,7 @@ def correct_indicator(ind: Indicator, *, by, changes: dict, targets: list[dict] 
                 if op in NUMERIC_OPS:
                     try:
                         value = Decimal(str(value))
-                    except Exception:
+                    except (ArithmeticError, ValueError, TypeError):
                         raise ActionError(f"第 {i} 个目标：目标值“{value}”不是数值") from None
                 else:
                     value = None
@@ -136,8 +136,8 @@ def set_region_target(region, year: int, indicator: Indicator, *, kind: str, op:
         before = snapshot(current)
         rt, _ = RegionTarget.objects.update_or_create(
             region=region, year=year, indicator=indicator, kind=kind,
-            defaults=dict(op=op, value=Decimal(str(value)) if op in NUMERIC_OPS else None, text=text,
-                          source_document=source_document))
+            defaults={"op": op, "value": Decimal(str(value)) if op in NUMERIC_OPS else None, "text": text,
+                          "source_document": source_document})
         record(user=by, action=f"region_target.{kind}", obj=rt, region=region, before=before, after=snapshot(rt),
                object_repr=f"{region.name} {year}年 {indicator}")
         return rt

@@ -254,16 +254,16 @@ def parse_text(text: str, filename: str) -> list[StandardData]:
     title = _text(doc.get("title")) or _text(document.get("title_zh"))
     if not title:
         reader.problems.append("  字段“title”：缺少指标体系名称")
-    common = dict(
-        title=title,
-        issuer=_text(doc.get("issuer")) or _text(document.get("issuer_zh")),
-        doc_no=_text(doc.get("doc_no")) or _text(document.get("doc_no")),
-        issued=_text(doc.get("issued")) or _text(document.get("date")) or _text(document.get("signed_date")),
-        scope=_text(doc.get("scope")) or ("national" if base_code.startswith("national") else "provincial"),
-        note=_text(doc.get("verification_note")),
-        source_file=Path(filename).name,
-        source_sha256=sha,
-    )
+    common = {
+        "title": title,
+        "issuer": _text(doc.get("issuer")) or _text(document.get("issuer_zh")),
+        "doc_no": _text(doc.get("doc_no")) or _text(document.get("doc_no")),
+        "issued": _text(doc.get("issued")) or _text(document.get("date")) or _text(document.get("signed_date")),
+        "scope": _text(doc.get("scope")) or ("national" if base_code.startswith("national") else "provincial"),
+        "note": _text(doc.get("verification_note")),
+        "source_file": Path(filename).name,
+        "source_sha256": sha,
+    }
     meta = _strip_lines({k: v for k, v in doc.items() if k not in ("indicators", "lists")})
     out: list[StandardData] = []
     if "lists" in doc:

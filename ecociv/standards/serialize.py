@@ -48,4 +48,4 @@ def standard_json(standard: Standard) -> dict:
             "source_file": standard.source_file}
 
 
-__all__ = ["indicator_json", "standard_indicators_json", "standard_json", "format_decimal"]
+__all__ = ["format_decimal", "indicator_json", "standard_indicators_json", "standard_json"]

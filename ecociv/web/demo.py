@@ -21,17 +21,17 @@ from ecociv.standards.models import Indicator, RegionStandard, RegionTarget, Sta
 DEMO_PASSWORD = "Demo@2026pass"
 YEARS = range(2021, 2026)
 
-PROVINCE = dict(code="880000", name="青川省", level="province", zone="central")
-CITY = dict(code="880100", name="云溪市", level="city", admin_class="city", zone="central", terrain="hill",
-            city_size="large_city")
+PROVINCE = {"code": "880000", "name": "青川省", "level": "province", "zone": "central"}
+CITY = {"code": "880100", "name": "云溪市", "level": "city", "admin_class": "city", "zone": "central", "terrain": "hill",
+            "city_size": "large_city"}
 COUNTIES = [
-    dict(code="880102", name="临江区", level="county", admin_class="county", zone="central", terrain="plain",
-         coastal=True, slug="linjiang",
-         towns=["滨江街道", "新港街道", "沙洲镇", "芦湾镇"]),
-    dict(code="880121", name="石岭县", level="county", admin_class="county", zone="central", terrain="mountain",
-         slug="shiling", towns=["石岭镇", "云台镇", "松溪乡", "白岩乡", "高坪乡"]),
-    dict(code="880182", name="河阳市", level="county", admin_class="county", zone="central", terrain="hill",
-         slug="heyang", towns=["河阳街道", "东湖街道", "柳塘镇", "青石镇"]),
+    {"code": "880102", "name": "临江区", "level": "county", "admin_class": "county", "zone": "central", "terrain": "plain",
+         "coastal": True, "slug": "linjiang",
+         "towns": ["滨江街道", "新港街道", "沙洲镇", "芦湾镇"]},
+    {"code": "880121", "name": "石岭县", "level": "county", "admin_class": "county", "zone": "central", "terrain": "mountain",
+         "slug": "shiling", "towns": ["石岭镇", "云台镇", "松溪乡", "白岩乡", "高坪乡"]},
+    {"code": "880182", "name": "河阳市", "level": "county", "admin_class": "county", "zone": "central", "terrain": "hill",
+         "slug": "heyang", "towns": ["河阳街道", "东湖街道", "柳塘镇", "青石镇"]},
 ]
 DEPARTMENTS = [
     "党委办公室", "政府办公室", "党委组织部", "党委宣传部", "发展和改革局", "教育局", "科学技术局", "工业和信息化局",
@@ -178,9 +178,8 @@ def build_demo(*, by, progress=None) -> dict:
             applies = ind.effective_applies_to
             if applies in ("city", "county") and applies != reg.admin_class:
                 continue
-            if ind.coastal_only or (ind.parent_id and ind.parent.coastal_only):
-                if not reg.coastal:
-                    continue
+            if (ind.coastal_only or (ind.parent_id and ind.parent.coastal_only)) and not reg.coastal:
+                continue
             spec = select_target(ind.target_specs(), rc)
             rng = _rng(reg.code, ind.code, "gaps")
             missing_years = {2025} if rng.random() < 0.06 else set()
@@ -190,7 +189,7 @@ def build_demo(*, by, progress=None) -> dict:
                 if (reg.pk, year, ind.pk) in existing or year in missing_years:
                     continue
                 value = achieved = None
-                numeric = spec is not None and spec.op != "text" or ind.code in NUMERIC_RANGES
+                numeric = (spec is not None and spec.op != "text") or ind.code in NUMERIC_RANGES
                 if numeric:
                     value = _numeric_value(ind, spec, reg, year)
                 if spec is None or spec.op == "text":
@@ -211,8 +210,8 @@ def build_demo(*, by, progress=None) -> dict:
     for reg, year, ind in targets_assigned:
         value = Decimal("85") if ind.code == "7.1" else Decimal("2")
         RegionTarget.objects.get_or_create(region=reg, year=year, indicator=ind, kind=RegionTarget.Kind.ASSIGNED,
-                                           defaults=dict(op=">=", value=value, text=f"≥{value}",
-                                                         source_document="云溪市大气/水污染防治目标责任书（演示）"))
+                                           defaults={"op": ">=", "value": value, "text": f"≥{value}",
+                                                         "source_document": "云溪市大气/水污染防治目标责任书（演示）"})
     created["tasks"] = _demo_tasks([c for _, c in counties], by=by)
     _record_preconditions(regions, by=by)
     if any(created.values()):

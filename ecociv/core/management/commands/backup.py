@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 "print(json.dumps(_counts()))"
             )
             proc = subprocess.run([sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "ecociv.settings"},
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 raise CommandError(f"恢复校验失败：{proc.stderr.strip().splitlines()[-1] if proc.stderr else '未知错误'}")
             restored = json.loads(proc.stdout.strip().splitlines()[-1])
