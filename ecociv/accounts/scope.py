@@ -13,11 +13,14 @@ from ecociv.regions.models import Region
 
 
 def visible_regions(user):
+    """Regions whose business data (values, evidence, tasks, assessments) the user may read.
+    The three system roles (三员分立) administer accounts and read the audit log; they see no
+    business data, wherever their account is attached."""
     if not getattr(user, "is_authenticated", False):
         return Region.objects.none()
-    if user.is_superuser or (user.role in SYSTEM_ROLES and user.region_id is None):
+    if user.is_superuser:
         return Region.objects.all()
-    if user.region_id is None:
+    if user.region_id is None or user.role in SYSTEM_ROLES:
         return Region.objects.none()
     return Region.objects.filter(path__startswith=user.region.path)
 
@@ -25,9 +28,10 @@ def visible_regions(user):
 def region_in_scope(user, region: Region) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or (user.role in SYSTEM_ROLES and user.region_id is None):
+    if user.is_superuser:
         return True
-    return user.region_id is not None and region.path.startswith(user.region.path)
+    return (user.region_id is not None and user.role not in SYSTEM_ROLES
+            and region.path.startswith(user.region.path))
 
 
 def can_administer(user, region: Region) -> bool:

@@ -17,10 +17,19 @@ MODULES = [
 ]
 
 
+# What the three system roles (三员分立) are shown: they read no business data, so the modules
+# that hold it would only open empty pages for them.
+SYSTEM_ROLE_MODULES = {"web", "standards", "audit"}
+
+
 def navigation(request):
+    from ecociv.accounts.models import SYSTEM_ROLES
+
     items = []
+    user = getattr(request, "user", None)
+    system_role = bool(user and user.is_authenticated and not user.is_superuser and user.role in SYSTEM_ROLES)
     for app, name, label in MODULES:
-        if not apps.is_installed(f"ecociv.{app}"):
+        if not apps.is_installed(f"ecociv.{app}") or (system_role and app not in SYSTEM_ROLE_MODULES):
             continue
         try:
             url = reverse(name)

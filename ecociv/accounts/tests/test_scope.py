@@ -61,3 +61,28 @@ def test_audit_page_is_closed_to_fillers(client, world):
 def test_region_import_page_is_admin_only(client, world):
     client.force_login(world.filler)
     assert client.get("/regions/import/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["sysadmin", "secadmin", "auditadmin"])
+@pytest.mark.parametrize("attached", [False, True])
+def test_system_roles_see_no_business_data(client, world, role, attached):
+    """三员分立: the system roles administer accounts and read the audit log, nothing else —
+    also when their account happens to be attached to a region."""
+    from ecociv.conftest import make_user
+
+    user = make_user(f"{role}_{attached}", role, world.county if attached else None)
+    client.force_login(user)
+    for url in ("/regions/870121/", "/regions/870121/targets/2024/", "/dashboard/region/870121/2024/",
+                "/dashboard/matrix/870100/2024/", "/api/v1/regions/870121", "/api/v1/assessment/870121/2024"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/v1/regions/").json() == []
+
+
+def test_system_role_home_and_navigation_hold_no_business_modules(client, world):
+    from ecociv.conftest import make_user
+
+    client.force_login(make_user("sys_home", "sysadmin", None))
+    html = client.get("/").content.decode()
+    assert "三员分立" in html and "账户管理" in html
+    for label in ("数据填报", "驾驶舱", "达标评估", "监测数据"):
+        assert label not in html, label

@@ -19,3 +19,15 @@ def test_login_and_navigate_the_catalogue(page, world):
     page.click("nav.sidenav >> text=行政区划")
     assert page.locator("text=甲县").count() >= 1
     screenshot(page, "regions")
+
+
+def test_system_role_sees_accounts_not_business_data(page, world):
+    from ecociv.conftest import make_user
+
+    make_user("sys_browser", "sysadmin", None)
+    browser_login(page, "sys_browser")
+    # An initial password is not set here (make_user), so no forced change: the home page.
+    assert page.locator("h1").inner_text() == "首页"
+    assert page.locator("nav.sidenav >> text=账户管理").count() == 1
+    assert page.locator("nav.sidenav >> text=数据填报").count() == 0
+    screenshot(page, "home-sysadmin")
