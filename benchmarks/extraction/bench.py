@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/extraction/bench.py [--kb 60] [--chars]
 
 The document is the four seed summaries (one of them traditional, so OpenCC runs) plus the
-held-out invented one, repeated to the size asked: 60 KB of UTF-8 by default (~20,000
-characters), or `--chars` to make it 60,000 characters (~180 KB), a harder case. Times the first
+held-out invented ones in eval/docs (invented-004 traditional, GB18030), repeated to the size
+asked: 60 KB of UTF-8 by default (~20,000 characters), or `--chars` to make it 60,000 characters (~180 KB), a harder case. Times the first
 call (which loads the indicator catalogue and OpenCC's dictionaries) and the best of 3 after it.
 """
 import argparse

@@ -100,7 +100,7 @@ def _num(v: Decimal | None):
 def extract(text: str, catalogue: Catalogue | None = None, regions: list[str] | None = None) -> list[Fact]:
     """`regions`: known region names (from the database) to recognise besides the …县/市/区 pattern."""
     catalogue = catalogue or Catalogue.from_files()
-    s = matching_text(text)
+    s = matching_text(text, catalogue.keep_words)
     tokens = numbers.scan(s)
     doc_year, year_marks = _years(s, tokens)
     doc_region, region_marks = _regions(s, regions or [])

@@ -11,6 +11,7 @@ figure's unit fits the indicator's unit (a sum of money is never an indicator ra
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -78,16 +79,23 @@ class Catalogue:
     def __init__(self, indicators: list[dict], ledger: dict | None = None):
         self.terms: list[Term] = []
         self.names: dict[str, str] = {}
+        # Every name, also of qualitative indicators and of units no figure here fits: a clause
+        # that names one has a subject of its own (单位地区生产总值能耗下降3%, 生态保护红线…).
+        self.subject_names: list[str] = []
         for ind in indicators:
             units = _fact_units(ind.get("unit") or "")
             self.names[ind["code"]] = ind["name"]
-            if not units:
-                continue  # qualitative (建立/实施): no figure can be its value
             for text in dict.fromkeys([ind["name"], *ind.get("aliases", [])]):
-                text = _clean_term(text)
-                if len(text) >= 2:
-                    self.terms.append(Term(ind["code"], ind["name"], text, units,
-                                           ind.get("applies_to", "both"), _pairs(text)))
+                for variant in _variants(_clean_term(text)):
+                    if len(variant) < 2:
+                        continue
+                    self.subject_names.append(variant)
+                    if units:  # qualitative (建立/实施): no figure can be its value
+                        self.terms.append(Term(ind["code"], ind["name"], variant, units,
+                                               ind.get("applies_to", "both"), _pairs(variant)))
+        self.subject_names = sorted(set(self.subject_names), key=len, reverse=True)
+        # Words a traditional document's conversion must leave as they are (textio.to_simplified).
+        self.keep_words = tuple(n for n in self.subject_names if not n.isascii()) + ("指标",)
         self.ledger = ledger or {}
 
     @classmethod
@@ -99,24 +107,76 @@ class Catalogue:
         """Candidates for a figure of `unit` at position `anchor` of `window`, best first.
 
         `clause`: the figure's clause within the window; a term inside it outranks one that is
-        only elsewhere in the sentence (满意度为88.6%，参与度达到82%)."""
+        only elsewhere in the sentence (满意度为88.6%，参与度达到82%). When the clause has a
+        subject of its own (an indicator's name, or a measure word: 受污染耕地安全利用率达到93%),
+        terms elsewhere in the sentence are not looked at: they name other figures. A clause
+        without one (较上年提高2.1个百分点, 县城94.6%) takes the sentence's. In a list after
+        分别 (秸秆、畜禽粪污、农膜综合利用率分别达到93.5%、91%和85.2%) the figure takes its item."""
         _, base_unit = magnitude(unit)
         clause = clause or (0, len(window))
-        best: dict[str, Candidate] = {}
+        own, tail = _list_item(window, anchor, clause, self.subject_names)
+        item = own + tail
+        indicator_cands = self._indicators(item, len(item), unit, base_unit, region_level, (0, len(item))) \
+            if item else {}
+        if tail and not any(c.score >= BEST_THRESHOLD for c in indicator_cands.values()):
+            indicator_cands = self._list_fallback(own, tail, unit, base_unit)
+        if not indicator_cands:
+            a, b = clause
+            if self._has_subject(window[a:b], anchor - a):
+                window, anchor, clause = window[a:b], anchor - a, (0, b - a)
+            indicator_cands = self._indicators(window, anchor, unit, base_unit, region_level, clause)
+        out = sorted(indicator_cands.values(), key=lambda c: -c.score)
+        out += self._ledger(window, anchor, base_unit)
+        return [c for c in sorted(out, key=lambda c: -c.score) if c.score >= CANDIDATE_THRESHOLD]
+
+    def _has_subject(self, clause_text: str, anchor: int) -> bool:
+        """The clause names what its figure measures. A bare measure of at most 4 characters
+        (培训比例达到100%, (一、二类)比例为83.5%) refers back to the sentence: no subject of its own."""
+        if any(n in clause_text for n in self.subject_names):
+            return True
+        head = VERB_TAIL_RE.sub("", clause_text[:anchor].strip())
+        return bool(MEASURE_RE.search(head)) and len(head) > 4
+
+    def _indicators(self, window: str, anchor: int, unit: str, base_unit: str, region_level: str,
+                    clause: tuple[int, int]) -> dict[str, Candidate]:
+        # A figure without a unit (为零, an index value) fits any indicator, but only by name.
+        unitless = base_unit == ""
         window_pairs = _pairs(window)
+        scored = []
         for term in self.terms:
-            if base_unit not in term.units and unit not in term.units:
+            if not unitless and base_unit not in term.units and unit not in term.units:
                 continue
-            score = _term_score(term, window, window_pairs, anchor, clause)
-            if not score:
+            score, span = _term_score(term, window, window_pairs, anchor, clause)
+            if not score or (unitless and span is None):
+                continue
+            scored.append((score, span, term))
+        # Longest match wins: 自然岸线保有率 inside 河湖自然岸线保有率 is not indicator 18.
+        spans = [(sp, t.code) for _, sp, t in scored if sp is not None]
+        best: dict[str, Candidate] = {}
+        for score, span, term in scored:
+            if span is not None and any(o[0] <= span[0] and span[1] <= o[1] and o != span and code != term.code
+                                        for o, code in spans):
                 continue
             if region_level and term.applies_to not in ("both", region_level):
                 score *= 0.8
             if score > (best[term.code].score if term.code in best else 0):
                 best[term.code] = Candidate("indicator", score, term.code, term.name, term.text)
-        out = sorted(best.values(), key=lambda c: -c.score)
-        out += self._ledger(window, anchor, base_unit)
-        return [c for c in sorted(out, key=lambda c: -c.score) if c.score >= CANDIDATE_THRESHOLD]
+        return best
+
+    def _list_fallback(self, own: str, tail: str, unit: str, base_unit: str) -> dict[str, Candidate]:
+        """An item whose words with the shared tail make no name (农膜 + 综合利用率): the terms that
+        contain the item's own words (农膜回收利用率) and end as the tail does."""
+        best: dict[str, Candidate] = {}
+        for term in self.terms:
+            if base_unit and base_unit not in term.units and unit not in term.units:
+                continue
+            common = _longest_common(own, term.text)
+            if len(common) < 2 or common in tail or term.text[-1] != tail[-1]:
+                continue
+            score = 0.5 + 0.05 * min(len(common), 4)
+            if score > (best[term.code].score if term.code in best else 0):
+                best[term.code] = Candidate("indicator", score, term.code, term.name, term.text)
+        return best
 
     def _ledger(self, window: str, anchor: int, base_unit: str) -> list[Candidate]:
         out = []
@@ -137,13 +197,68 @@ class Catalogue:
 
 
 def _clean_term(text: str) -> str:
-    for a, b in (("Ⅲ", "III"), ("Ⅴ", "V"), ("（", "("), ("）", ")")):
+    for a, b in (("（", "("), ("）", ")")):
         text = text.replace(a, b)
     return text.strip()
 
 
+_ROMAN_TO_ASCII = (("Ⅲ", "III"), ("Ⅱ", "II"), ("Ⅳ", "IV"), ("Ⅴ", "V"), ("Ⅰ", "I"))
+
+
+def _variants(text: str) -> list[str]:
+    """劣Ⅴ类 / 劣V类, 达到或优于Ⅲ类 / III类: documents write both; the matching copy keeps each as written."""
+    ascii_form = text
+    for a, b in _ROMAN_TO_ASCII:
+        ascii_form = ascii_form.replace(a, b)
+    roman = ascii_form
+    for a, b in _ROMAN_TO_ASCII:
+        roman = re.sub(rf"(?<![A-Za-z]){b}(?![A-Za-z])", a, roman)
+    return list(dict.fromkeys([ascii_form, roman]))
+
+
+# Words that make a clause's own subject a measure: its figure is not the sentence's other indicator.
+MEASURE_RE = re.compile(r"率|比例|比重|占比|指数|浓度|能耗|用水量|满意度|参与度|覆盖度|强度")
+VERB_TAIL_RE = re.compile(r"(?:分别|均|已|共|累计|同比|较上年|比上年|达到|达|为|是|了|约|近|仅|超过|保持|稳定在|"
+                          r"提高到|提高|提升到|提升|上升|下降|降至|降到|控制在|不低于|不少于|不高于|不超过)+$")
+LIST_SPLIT_RE = re.compile(r"、|和|及|与|以及")
+LIST_SEP_RE = re.compile(r"、|和|及|与")
+
+
+def _list_item(window: str, anchor: int, clause: tuple[int, int], names: list[str]) -> tuple[str, str]:
+    """(the item's own words, the list's shared tail) of the 分别 list item that the figure at
+    `anchor` belongs to: 秸秆、畜禽粪污、农膜综合利用率分别达到93.5%、91%和85.2% → (畜禽粪污, 综合利用率)
+    for 91%; ("", "") when the figure is not in such a list."""
+    head = window[clause[0]:anchor]
+    k = head.rfind("分别")
+    if k < 0:
+        return "", ""
+    index = len(LIST_SEP_RE.findall(head[k + 2:]))
+    items = [x.strip() for x in LIST_SPLIT_RE.split(head[:k]) if x.strip()]
+    if len(items) < 2 or index >= len(items):
+        return "", ""
+    if all(MEASURE_RE.search(x) for x in items[:-1]):
+        return items[index], ""  # full names: 优良天数比例、PM2.5浓度分别为…
+    last = items[-1]
+    # The tail: the longest end of the last item that ends some indicator name too (综合利用率).
+    cut = next((i for i in range(1, len(last) - 1) if any(n.endswith(last[i:]) for n in names)), len(last))
+    own = last[:cut] if index == len(items) - 1 else items[index]
+    return own, last[cut:]
+
+
+def _longest_common(a: str, b: str) -> str:
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
 def _term_score(term: Term, window: str, window_pairs: frozenset, anchor: int,
-                clause: tuple[int, int]) -> float:
+                clause: tuple[int, int]) -> tuple[float, tuple[int, int] | None]:
+    """(score, span of the whole term in the window or None when matched by character pairs)."""
     i = window.rfind(term.text, 0, anchor + len(term.text))
     if i < 0:
         i = window.find(term.text, anchor)
@@ -153,13 +268,17 @@ def _term_score(term: Term, window: str, window_pairs: frozenset, anchor: int,
         near = 1 / (1 + distance / 20)
         specific = min(1.0, len(term.text) / 6)
         inside = clause[0] <= i and end <= clause[1]
-        return 0.55 + 0.2 * near + 0.1 * specific + (0.15 if inside else 0)
+        return 0.55 + 0.2 * near + 0.1 * specific + (0.15 if inside else 0), (i, end)
     if len(term.pairs) < 3:
-        return 0.0
+        return 0.0, None
+    # The head of a Chinese noun phrase is its end: without it (污水处理设施负荷率 for 污水处理率)
+    # the words around are about something else.
+    if term.text[-2:] not in window_pairs:
+        return 0.0, None
     shared = len(term.pairs & window_pairs) / len(term.pairs)
     if shared < 0.6:
-        return 0.0
-    return 0.7 * shared
+        return 0.0, None
+    return 0.7 * shared, None
 
 
 @lru_cache(maxsize=4)

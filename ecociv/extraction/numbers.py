@@ -175,8 +175,12 @@ PER_UNITS = ["日", "天", "年", "小时", "月", "人", "亩", "平方米", "�
 # Units written with 万/亿 in front that stay in the document's unit (3167.6万元, 10万亩).
 # Every other magnitude is kept too (1万份 → 1 万份); `magnitude()` converts when comparing.
 DATE_UNITS = {"年", "月", "日", "号", "周年", "年度", "季度"}
-UPPER_WORDS = ("不超过", "不高于", "低于", "少于", "小于", "不到", "不足", "将近", "接近", "近")
-LOWER_WORDS = ("不少于", "不低于", "超过", "高于", "多于", "大于", "至少", "逾")
+UPPER_WORDS = ("不超过", "不高于", "不大于", "不多于", "低于", "少于", "小于", "不到", "不足", "将近", "接近", "近",
+               "≤", "≦", "<", "＜")
+LOWER_WORDS = ("不少于", "不低于", "不小于", "超过", "高于", "多于", "大于", "至少", "逾", "≥", "≧", ">", "＞")
+# Longest first across both lists: 不低于 is a lower bound although it ends with 低于.
+BOUND_WORDS = sorted([(w, "<=") for w in UPPER_WORDS] + [(w, ">=") for w in LOWER_WORDS],
+                     key=lambda wc: -len(wc[0]))
 # Units that after a Chinese numeral are usually a word, not a count: 十分 (very), 十字, 十七大.
 ARABIC_ONLY_UNITS = {"分", "字", "大"}
 NOT_NEAR = ("最近", "附近", "就近", "亲近", "靠近")
@@ -201,6 +205,13 @@ QUANTITY_RE = re.compile(
     rf"(?P<post>以上|以下|以内|左右)?"
 )
 OVER_RE = re.compile(r"(?<=[过超破逾])(?P<mag>[万亿])(?P<unit>元|人|吨|亩|户)")
+# Figures written as words: 半数/一半/过半 (50 %), 三分之一 (33.33 %), 为零 (0), and the bare value
+# of an index (生态环境状况指数为67.3), which has no unit.
+HALF_RE = re.compile(r"(?P<w>过半数?|半数|一半)(?![年月天日个小])(?P<post>以上|以下|左右)?")
+FRACTION_RE = re.compile(rf"(?P<den>{_CN}|\d+)分之(?P<num>{_CN}|\d+(?:\.\d+)?)(?P<post>以上|以下|左右)?")
+ZERO_RE = re.compile(r"(?<=[为到至])(?:零|0)(?=[，,。；;、）)\s]|$)")
+INDEX_RE = re.compile(r"(?:指数|EI)值?(?:[（(]EI[）)])?(?:为|是|达到|达|保持在|保持|：|:)?\s?"
+                      r"(?P<n>\d+(?:\.\d+)?)(?![\d.%‰A-Za-z\u4e00-\u9fff])")
 RANGE_SEP_RE = re.compile(r"\s?(?:-|~|～|—|–|－|至|到)\s?")
 QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", "\"": "\"", "《": "》", "«": "»", "〈": "〉"}
 BOOK_TITLES = {"《", "«", "〈"}
@@ -256,12 +267,9 @@ def _comparator_before(text: str, start: int) -> tuple[str, int]:
     for w in NOT_NEAR:
         if head.endswith(w):
             return "=", 0
-    for w in UPPER_WORDS:
+    for w, comparator in BOUND_WORDS:
         if head.endswith(w):
-            return "<=", len(w)
-    for w in LOWER_WORDS:
-        if head.endswith(w):
-            return ">=", len(w)
+            return comparator, len(w)
     return "=", 0
 
 
@@ -324,7 +332,50 @@ def scan(text: str) -> list[Quantity]:
     for m in OVER_RE.finditer(text):
         if not any(q.start <= m.start() < q.end for q in out):
             out.append(Quantity(m.start() - 1, m.end(), Decimal(1), m.group("mag") + m.group("unit"), ">="))
+    out += _word_figures(text, out, quotes)
     out.sort(key=lambda q: q.start)
+    return out
+
+
+def _word_figures(text: str, found: list[Quantity], quotes) -> list[Quantity]:
+    """半数以上 → 50 % >=, 三分之二 → 66.67 %, 为零 → 0, 指数为67.3 → 67.3 (no unit)."""
+    out: list[Quantity] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(q.start < b and a < q.end for q in found + out) and \
+            not any(qa < a < qb for qa, qb, _ in quotes)
+
+    def add(a: int, b: int, value: Decimal, unit: str, comparator: str, post: str | None, kind: str):
+        if not free(a, b):
+            return
+        bound, word = _comparator_before(text, a)
+        if post == "以上":
+            comparator = ">="
+        elif post in ("以下",):
+            comparator = "<="
+        elif bound != "=":
+            comparator = bound
+        out.append(Quantity(a - word, b, value, unit, comparator, kind=kind, script="chinese"))
+
+    for m in HALF_RE.finditer(text):
+        if m.start() and text[m.start() - 1] in "前后上下":  # 前一半, 上半数 (of a period, not a share)
+            continue
+        add(m.start(), m.end(), Decimal(50), "%", ">=" if m.group("w").startswith("过") else "=",
+            m.group("post"), "percent")
+    for m in FRACTION_RE.finditer(text):
+        try:
+            den, num = parse_number(m.group("den")), parse_number(m.group("num"))
+        except (NumberError, InvalidOperation):
+            continue
+        if not den or num > den * 100:
+            continue
+        value = (num / den * 100).quantize(Decimal("0.01"))
+        value = value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+        add(m.start(), m.end(), value, "%", "=", m.group("post"), "percent")
+    for m in ZERO_RE.finditer(text):
+        add(m.start(), m.end(), Decimal(0), "", "=", None, "quantity")
+    for m in INDEX_RE.finditer(text):
+        add(m.start("n"), m.end("n"), parse_arabic(m.group("n")), "", "=", None, "quantity")
     return out
 
 

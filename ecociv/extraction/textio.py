@@ -91,8 +91,10 @@ def looks_traditional(text: str, sample: int = 20000) -> bool:
     return changed > 0.02 * cjk
 
 
-def to_simplified(text: str) -> str:
-    """Same length as `text`. Taiwan-style idioms (專案, 建立 for 创建) are converted back too."""
+def to_simplified(text: str, keep: tuple[str, ...] = ()) -> str:
+    """Same length as `text`. Taiwan-style idioms (專案, 建立 for 创建) are converted back too,
+    except where the idiom conversion would rewrite one of the `keep` words (the indicator names:
+    Taiwan's 指標 'pointer' → 指针, 類比 'analog' → 模拟 inside 達到或優於Ⅲ類比例)."""
     cc = _converter("tw2sp")
     out = []
     for piece in _PIECE.findall(text):
@@ -101,6 +103,8 @@ def to_simplified(text: str) -> str:
         conv = cc.convert(piece)
         if len(conv) != len(piece):
             conv = _char_by_char(piece)
+        elif keep:
+            conv = _keep_words(conv, _char_by_char(piece), keep)
         out.append(conv)
     result = "".join(out)
     if len(result) != len(text):  # cannot happen with _char_by_char; kept as a guard
@@ -108,18 +112,35 @@ def to_simplified(text: str) -> str:
     return result
 
 
-def _char_by_char(text: str) -> str:
-    cc = _converter("t2s")
-    out = []
-    for ch in text:
-        c = cc.convert(ch)
-        out.append(c if len(c) == 1 else ch)
+def _keep_words(idiomatic: str, plain: str, keep: tuple[str, ...]) -> str:
+    """The character-by-character conversion wherever the idiomatic one changed part of a kept word."""
+    if idiomatic == plain:
+        return idiomatic
+    out = list(idiomatic)
+    for word in keep:
+        i = plain.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if idiomatic[i:j] != word:
+                out[i:j] = plain[i:j]
+            i = plain.find(word, i + 1)
     return "".join(out)
 
 
-def matching_text(text: str) -> str:
-    """The copy of `text` that the scanner and the mapper read: same length, simplified, half-width."""
+def _char_by_char(text: str) -> str:
+    return "".join(map(_one_char, text))
+
+
+@lru_cache(maxsize=20000)
+def _one_char(ch: str) -> str:
+    c = _converter("t2s").convert(ch)
+    return c if len(c) == 1 else ch
+
+
+def matching_text(text: str, keep: tuple[str, ...] = ()) -> str:
+    """The copy of `text` that the scanner and the mapper read: same length, simplified, half-width.
+    `keep`: words that the Taiwan idiom conversion must not rewrite (see `to_simplified`)."""
     half = text.translate(_HALF_TABLE)
-    result = to_simplified(half) if looks_traditional(half) else half
+    result = to_simplified(half, keep) if looks_traditional(half) else half
     assert len(result) == len(text)
     return result

@@ -79,3 +79,48 @@ def test_it_reads_traditional_text_with_original_offsets():
     got = extract(text)
     assert [(f.quote, f.as_dict()["value"], f.unit) for f in got] == [("3.5億元", 3.5, "亿元"), ("百分之八十", 80, "%")]
     assert all(text[f.start:f.end] == f.quote for f in got)
+
+
+def indicators(text):
+    return [(f.quote, f.indicator) for f in extract(text)]
+
+
+def test_a_clause_with_its_own_subject_does_not_borrow_the_next_clauses_indicator():
+    got = indicators("受污染耕地安全利用率达到93%以上，危险废物利用处置率达到100%。")
+    assert got == [("93%以上", None), ("100%", "14")]
+    got = indicators("单位地区生产总值能耗下降3%左右，城镇污水处理率达到97%。")
+    assert got == [("3%左右", None), ("97%", "29")]
+
+
+def test_a_clause_without_a_subject_takes_the_sentences():
+    assert indicators("空气质量优良天数比例为89.6%，较上年上升2.7个百分点。") == [
+        ("89.6%", "7.1"), ("2.7个百分点", "7.1")]
+    assert indicators("举办党政领导干部生态文明培训班6期，培训比例达到100%。")[-1] == ("100%", "38")
+    assert indicators("近岸海域水质优良（一、二类）比例为83.5%。") == [("83.5%", "9")]
+
+
+def test_a_list_after_fenbie_maps_item_by_item():
+    got = indicators("秸秆、畜禽粪污、农膜综合利用率分别达到93.5%、91%和85.2%。")
+    assert got == [("93.5%", "25.1"), ("91%", "25.2"), ("85.2%", "25.3")]
+    got = indicators("优良天数比例、PM2.5浓度下降幅度分别为90.1%和8%。")
+    assert got == [("90.1%", "7.1"), ("8%", "7.2")]
+
+
+def test_the_longest_name_wins_and_roman_numerals_match_either_way():
+    assert indicators("河湖自然岸线保有率达到88.5%。") == [("88.5%", "19")]
+    assert indicators("大陆自然岸线保有率为41.2%。") == [("41.2%", "18")]
+    assert indicators("考核断面水质达到或优于Ⅲ类比例为100%，县城黑臭水体消除比例100%。") == [
+        ("100%", "8.1"), ("100%", "8.3")]
+
+
+def test_fuzzy_names_need_their_head_word():
+    # 污水处理设施负荷率 is not 污水处理率; 生活污水集中收集率 is not 生活污水集中处理率.
+    assert indicators("乡镇污水处理设施负荷率仅六成左右。") == [("六成左右", None)]
+    assert indicators("城市生活污水集中收集率为72%。") == [("72%", None)]
+
+
+def test_zero_and_index_values_map_by_name_only():
+    assert indicators("劣V类水体比例为零。") == [("零", "8.2")]
+    assert indicators("全年重污染天数为零。") == [("零", None)]
+    assert indicators("生态环境状况指数为67.3，等级为良。") == [("67.3", "10")]
+    assert indicators("国考断面优良率为91.3%。") == [("91.3%", "8.1")]

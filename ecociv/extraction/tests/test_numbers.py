@@ -101,8 +101,10 @@ def test_masked_figures_are_masked_never_numbers(text, quote):
     "2016年，我县开展创建", "XX年3月5日组织活动", "****年财政局绩效管理考评办法", "综合评比第12名",
     "庆祝建党92周年", "第34个世界环境日", "坚持“三个代表”重要思想", "制定《十多十少》", "一是加强领导",
     "明确一名副县级领导", "PM2.5浓度下降", "人气:1.9W", "*-**月", "“*+*”模式", "并2挂牌督办",
-    "防止二次污染", "十分重要", "近两年来", "累计发放宣传资料万余份", "折合现金万多元", "三分之一的村",
+    "防止二次污染", "十分重要", "近两年来", "累计发放宣传资料万余份", "折合现金万多元",
     "编制规划(XX—2020年)", "十一五期间", "*府办字〔****〕*号", "污水处理厂二期工程",
+    "经过半年努力", "上半年完成", "动态清零", "零排放", "零容忍", "二〇二三年", "指标25 农业废弃物",
+    "生态环境状况指数：2021年EI值", "空气质量指数AQI",
 ])
 def test_it_finds_no_quantity_where_there_is_none(text):
     assert [text[q.start:q.end] for q in scan(text) if q.is_fact] == []
@@ -113,3 +115,48 @@ def test_magnitude_is_removed_only_for_comparing():
     assert magnitude("亿元") == (Decimal(10**8), "元")
     assert magnitude("千瓦") == (Decimal(1), "千瓦")
     assert magnitude("万千瓦") == (Decimal(10000), "千瓦")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # bounds: the longest word decides (不低于 is a lower bound though it ends with 低于)
+    ("优良天数比例不低于92%", ("不低于92%", 92, "%", ">=")),
+    ("组织宣传活动不少于50场", ("不少于50场", 50, "场", ">=")),
+    ("用水量不高于40立方米", ("不高于40立方米", 40, "立方米", "<=")),
+    ("目标值≥20%", ("≥20%", 20, "%", ">=")),
+    ("目标值≤35微克/立方米", ("≤35微克/立方米", 35, "微克/立方米", "<=")),
+    ("控制在30微克/立方米以内", ("30微克/立方米以内", 30, "微克/立方米", "<=")),
+    ("逾六百万元", ("逾六百万元", 600, "万元", ">=")),
+    # shares written as words
+    ("覆盖半数以上社区", ("半数以上", 50, "%", ">=")),
+    ("不足编制数的一半", ("一半", 50, "%", "=")),
+    ("过半数村庄完成改厕", ("过半数", 50, "%", ">=")),
+    ("约三分之一的村", ("三分之一", Decimal("33.33"), "%", "=")),
+    ("三分之二以上的企业", ("三分之二以上", Decimal("66.67"), "%", ">=")),
+    ("四分之一", ("四分之一", 25, "%", "=")),
+    ("三成以上的工业炉窑", ("三成以上", 30, "%", ">=")),
+    ("近两成未验收", ("近两成", 20, "%", "<=")),
+    ("负荷率仅六成左右", ("六成左右", 60, "%", "=")),
+    # zero and unitless index values
+    ("重污染天数为零。", ("零", 0, "", "=")),
+    ("劣V类水体比例降为0，", ("0", 0, "", "=")),
+    ("生态环境状况指数为67.3，", ("67.3", Decimal("67.3"), "", "=")),
+    ("2021年EI值為72.6，等級", ("72.6", Decimal("72.6"), "", "=")),
+    ("生态环境状况指数（EI）为70。", ("70", 70, "", "=")),
+    # Chinese numerals with 零, 余, and ranges
+    ("一千零五十二平方公里", ("一千零五十二平方公里", 1052, "平方公里", "=")),
+    ("检查涉气企业一千二百余家次", ("一千二百余家次", 1200, "家次", ">=")),
+    ("入河排污口三百四十六个", ("三百四十六个", 346, "个", "=")),
+])
+def test_it_reads_bounds_shares_zero_and_index_values(text, expected):
+    assert one(text) == expected
+
+
+def test_it_reads_ranges_with_a_shared_unit():
+    (q,) = [q for q in scan("实施项目85个至90个") if q.is_fact]
+    assert (q.value, q.value_max, q.unit, q.comparator) == (85, 90, "个", ">=")
+    (q,) = [q for q in scan("每个乡镇配备3至5名巡查员") if q.is_fact]
+    assert (q.value, q.value_max, q.unit) == (3, 5, "名")
+    (q,) = [q for q in scan("超过III类标准20%-35%") if q.is_fact]
+    assert (q.value, q.value_max, q.unit) == (20, 35, "%")
+    (q,) = [q for q in scan("新增光伏装机3至5万千瓦") if q.is_fact]
+    assert (q.value, q.value_max, q.unit) == (3, 5, "万千瓦")

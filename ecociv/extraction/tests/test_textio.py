@@ -32,3 +32,17 @@ def test_matching_text_keeps_the_length_of_the_original():
         assert len(out) == len(text)
     assert matching_text("專案投資３．５億元") == "项目投资3.5亿元"
     assert matching_text("简体文本不变") == "简体文本不变"
+
+
+def test_taiwan_idioms_do_not_rewrite_the_words_kept():
+    # tw2sp turns 指標 into 指针 (pointer) and 類比 into 模拟 (analog); kept words stay as written.
+    text = "指標8 水環境質量：斷面水質達到或優於Ⅲ類比例為100%，專案投資3億元"
+    keep = ("指标", "达到或优于Ⅲ类比例")
+    out = matching_text(text, keep)
+    assert len(out) == len(text)
+    assert out.startswith("指标8 水环境质量") and "达到或优于Ⅲ类比例为100%" in out and "项目投资" in out
+
+
+def test_traditional_gb18030_document_is_read():
+    text = "指標11 林草覆蓋率：全縣森林覆蓋率71.8%，目標值≥60%。"
+    assert read_bytes("a.txt", text.encode("gb18030")) == text
