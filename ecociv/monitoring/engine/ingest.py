@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,53 @@ COL = {"SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3", "PM10": "pm10", "PM2.
 
 class InputError(ValueError):
     """The file as a whole cannot be read (missing column, unknown format); message in Chinese."""
+
+
+def read_text(path: Path, label: str) -> str:
+    """A small CSV (stations, water samples) as text: UTF-8 (with or without BOM) or GB18030,
+    the encoding of a CSV saved by a Chinese Excel."""
+    from ecociv.core.tabular import TableError, _decode
+
+    try:
+        return _decode(path.read_bytes(), f"{label}“{path.name}”")
+    except TableError as exc:
+        raise InputError(str(exc)) from None
+
+
+def utf8_csv(path: Path, workdir: Path | None = None) -> Path:
+    """The air CSV as DuckDB can read it: the file itself when it is UTF-8 (the usual case,
+    checked chunk by chunk, ASCII chunks at memory speed), else a UTF-8 copy of its GB18030 text
+    written next to it (or in `workdir`). Anything else is refused with a message."""
+    from codecs import getincrementaldecoder
+
+    dec = getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(1 << 22):
+                if not chunk.isascii():
+                    dec.decode(chunk)
+            dec.decode(b"", final=True)
+            return path
+        except UnicodeDecodeError:
+            pass
+    out = (workdir or path.parent) / f".{path.stem}.utf8.csv"
+    dec = getincrementaldecoder("gb18030")()
+    try:
+        try:
+            dst = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        except OSError:  # the file's folder is read-only: a temporary one
+            import tempfile
+
+            out = Path(tempfile.mkdtemp(prefix="ecociv-air-")) / out.name
+            dst = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        with open(path, "rb") as src, dst:
+            while chunk := src.read(1 << 22):
+                dst.write(dec.decode(chunk))
+            dst.write(dec.decode(b"", final=True))
+    except UnicodeDecodeError:
+        out.unlink(missing_ok=True)
+        raise InputError(f"数据文件“{path.name}”既不是 UTF-8 也不是 GB18030 编码") from None
+    return out
 
 
 @dataclass(frozen=True)
@@ -86,10 +134,9 @@ def load_stations(path: str | Path) -> Stations:
         header = [c for c in duckdb.sql(f"SELECT * FROM read_parquet('{path}') LIMIT 0").columns]
         body = [[_cell(c) for c in r] for r in t]
     else:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rd = csv.reader(fh)
-            header = [h.strip() for h in next(rd, [])]
-            body = list(rd)
+        rd = csv.reader(io.StringIO(read_text(path, "站点文件"), newline=""))
+        header = [h.strip() for h in next(rd, [])]
+        body = list(rd)
     need = ("station", "region", "name")
     missing = [c for c in need if c not in header]
     if missing:
@@ -127,22 +174,28 @@ def _raw_relation(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
         con.register("raw_xlsx", pa.table(cols))
         con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT * FROM raw_xlsx")
     elif suffix in (".csv", ".txt", ""):
-        with open(path, "rb") as fh:
-            header = [c.strip() for c in next(csv.reader([fh.readline().decode("utf-8-sig")]), [])]
-        _check_header(header)
-        src = f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
-        # Fast path: numbers parsed by DuckDB's parallel reader. A cell that is not a number makes
-        # it fail as a whole; the text path below then finds and reports every such cell.
-        typed = ", ".join(f"'{c}': 'DOUBLE'" for c in POLLUTANTS)
+        source = path
+        path = utf8_csv(path)
         try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}"
-                        f"types = {{'station': 'VARCHAR', 'time': 'TIMESTAMP', {typed}}}, "
-                        f"timestampformat = '%Y-%m-%d %H:%M')")
-        except duckdb.Error:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}all_varchar = true)")
-        # preserve_insertion_order (DuckDB's default) keeps file order in the table, so rowid is
-        # the record's position in the file.
-        con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
+            with open(path, "rb") as fh:
+                header = [c.strip() for c in next(csv.reader([fh.readline().decode("utf-8-sig")]), [])]
+            _check_header(header)
+            src = f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
+            # Fast path: numbers parsed by DuckDB's parallel reader. A cell that is not a number makes
+            # it fail as a whole; the text path below then finds and reports every such cell.
+            typed = ", ".join(f"'{c}': 'DOUBLE'" for c in POLLUTANTS)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}"
+                            f"types = {{'station': 'VARCHAR', 'time': 'TIMESTAMP', {typed}}}, "
+                            f"timestampformat = '%Y-%m-%d %H:%M')")
+            except duckdb.Error:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}all_varchar = true)")
+            # preserve_insertion_order (DuckDB's default) keeps file order in the table, so rowid is
+            # the record's position in the file.
+            con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
+        finally:
+            if path != source:  # raw_tbl holds the rows now (or failed): the UTF-8 copy has served
+                path.unlink(missing_ok=True)
     else:
         raise InputError(f"不支持的文件类型“{path.suffix}”，请使用 CSV、xlsx 或 Parquet")
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_in)").fetchall())

@@ -6,6 +6,7 @@ every engine; the result does not depend on --engine.
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -155,10 +156,11 @@ def read_water(path: str | Path) -> tuple[list[dict], list[BadRow], list[str]]:
         from .ingest import _xlsx_rows
         header, body = _xlsx_rows(path)
     else:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rd = csv.reader(fh)
-            header = [h.strip() for h in next(rd, [])]
-            body = list(rd)
+        from .ingest import read_text
+
+        rd = csv.reader(io.StringIO(read_text(path, "水质文件"), newline=""))
+        header = [h.strip() for h in next(rd, [])]
+        body = list(rd)
     need = ("section", "region", "date", "water_type")
     missing = [c for c in need if c not in header]
     if missing:
