@@ -155,7 +155,7 @@ def _change(s: str, q: numbers.Quantity, previous: numbers.Quantity | None, prev
     if last is None:
         return q.comparator
     between = head[last.end():]
-    if between[:1] in LEVEL_AFTER_VERB or last.group() == "少" and between:
+    if between[:1] in LEVEL_AFTER_VERB or (last.group() == "少" and between):
         return q.comparator  # 提高到80%: the level reached, not the change
     if FILLER_RE.match(between):
         return "up" if last.group() in UP_VERBS else "down"

@@ -95,7 +95,7 @@ class Catalogue:
                                                ind.get("applies_to", "both"), _pairs(variant)))
         self.subject_names = sorted(set(self.subject_names), key=len, reverse=True)
         # Words a traditional document's conversion must leave as they are (textio.to_simplified).
-        self.keep_words = tuple(n for n in self.subject_names if not n.isascii()) + ("指标",)
+        self.keep_words = (*tuple(n for n in self.subject_names if not n.isascii()), "指标")
         self.ledger = ledger or {}
 
     @classmethod

@@ -384,7 +384,7 @@ def _classify(text: str, m: re.Match, quotes) -> Quantity | None:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     raw = m.group("mask") or m.group("ar") or m.group("cn") or ""
-    if before.isascii() and before.isalpha() or (m.group("ar") and before and before in "._/"):
+    if (before.isascii() and before.isalpha()) or (m.group("ar") and before and before in "._/"):
         return None  # PM2.5, G209, file names
     if m.group("ar") and (after.isascii() and after.isalpha() and not m.group("unit")):
         return None

@@ -85,7 +85,7 @@ def document(request, doc_id):
 
 
 def _counts(facts) -> dict[str, int]:
-    counts = {k: 0 for k in SHOW}
+    counts = dict.fromkeys(SHOW, 0)
     for f in facts:
         counts["all"] += 1
         counts[f.status] += 1

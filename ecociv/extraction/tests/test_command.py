@@ -18,7 +18,7 @@ def test_it_prints_facts_as_json(tmp_path):
     facts = json.loads(out.getvalue())
     assert [f["quote"] for f in facts] == ["95.6%", "2个百分点", "**万元"]
     for f in facts:
-        assert FIELDS <= set(f) and text[f["start"]:f["end"]] == f["quote"]
+        assert set(f) >= FIELDS and text[f["start"]:f["end"]] == f["quote"]
         assert f["comparator"] in ("=", ">=", "<=", "up", "down")
     assert facts[0]["indicator"] == "29" and facts[0]["period"] == "2022"
     assert facts[2]["masked"] and facts[2]["value"] is None
