@@ -107,6 +107,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
+# A monitoring run or page import whose heartbeat is older than this is shown as 已中断 and
+# may be started again (ecociv/core/background.py); its process beats every limit/5 (≤ 1 min).
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

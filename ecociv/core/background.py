@@ -41,12 +41,13 @@ def is_stale(last_beat: dt.datetime | None, *, now: dt.datetime, limit: dt.timed
 
 
 def job_interrupted(active: bool, *beats: dt.datetime | None, now: dt.datetime | None = None) -> bool:
-    """The model properties' rule: an active job whose newest known beat is older than the limit.
-    Rows from before the heartbeat column fall back to their start or creation time."""
+    """The model properties' rule: an active job whose last beat is older than the limit. `beats`
+    in order of preference (heartbeat, then start, then creation): rows from before the heartbeat
+    column fall back to their start or creation time."""
     if not active:
         return False
-    known = [b for b in beats if b is not None]
-    return is_stale(max(known) if known else None, now=now or timezone.now(), limit=stale_limit())
+    last = next((b for b in beats if b is not None), None)
+    return is_stale(last, now=now or timezone.now(), limit=stale_limit())
 
 
 def write_retrying(write, attempts: int = 5) -> None:

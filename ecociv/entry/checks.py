@@ -120,7 +120,7 @@ def check(item: CheckInput, *, stage: str = "save") -> list[Finding]:
         ind = item.indicator
         msg = math.out_of_range(value, _range_for(ind, defs["range"].params))
         if msg:
-            add("range", msg + ("" if "%" != (ind.unit or "").strip() else "；如该指标允许超过100%，请联系管理员设置"))
+            add("range", msg + ("" if (ind.unit or "").strip() != "%" else "；如该指标允许超过100%，请联系管理员设置"))
         p = defs["yoy"].params
         key = f"{ind.standard.code}:{ind.code}" if hasattr(ind, "standard") else ind.code
         share = _dec(p.get("indicators", {}).get(key, p.get("max_share", "0.5")))
@@ -185,4 +185,64 @@ def sibling_values(regions: dict[int, object], years: set[int], indicator_ids: s
                 vals = group.get((region.parent_id, region.level, y, i))
                 if vals:
                     out[(region.pk, y, i)] = [v for rid, v in vals if rid != region.pk]
+    return out
+
+
+# ---- a batch of values about to be written ---------------------------------------------
+
+@dataclass
+class Candidate:
+    region: object
+    year: int
+    indicator: object  # standards.Indicator with standard, parent and targets loaded
+    value: Decimal | None
+    achieved: bool | None = None
+    evidence_count: int = 0
+
+
+def check_many(items: list[Candidate], *, stage: str) -> list[list[Finding]]:
+    """Findings for each of a batch of values about to be written together (an import file, a
+    monitoring feed), in the order given. What they are compared against is the database
+    overlaid with the batch itself: a province loading every county at once compares them with
+    each other, and a file's 2024 row is the previous year of its 2025 row. One (region, year,
+    indicator) appears at most once in a batch."""
+    from ecociv.core.targets import select_target
+    from ecociv.entry.models import IndicatorValue
+
+    keys = {(c.region.pk, c.year, c.indicator.pk) for c in items}
+    prev = previous_values(keys)
+    for c in items:
+        if c.value is not None and (c.region.pk, c.year + 1, c.indicator.pk) in keys:
+            prev[(c.region.pk, c.year + 1, c.indicator.pk)] = c.value
+    # Sibling regions (same parent and level): stored submitted/approved values, overridden by
+    # the batch's own rows.
+    groups: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
+    if items:
+        parents = {c.region.parent_id for c in items if c.region.parent_id}
+        for rid, parent, level, y, iid, val in IndicatorValue.objects.filter(
+                region__parent_id__in=parents, year__in={c.year for c in items},
+                indicator_id__in={c.indicator.pk for c in items}, value__isnull=False,
+                status__in=PEER_STATUSES).values_list("region_id", "region__parent_id", "region__level",
+                                                      "year", "indicator_id", "value"):
+            groups[(parent, level, y, iid)][rid] = val
+        for c in items:
+            if c.value is not None and c.region.parent_id:
+                groups[(c.region.parent_id, c.region.level, c.year, c.indicator.pk)][c.region.pk] = c.value
+    # Each sibling group's median/MAD once (value included), not once per row.
+    stats = {key: math.GroupStats.of(list(vals.values())) for key, vals in groups.items() if len(vals) >= 3}
+    target_cache: dict = {}
+    out = []
+    for c in items:
+        k = (c.region.pk, c.year, c.indicator.pk)
+        gkey = (c.region.parent_id, c.region.level, c.year, c.indicator.pk)
+        group = groups.get(gkey, {})
+        in_group = c.value is not None and group.get(c.region.pk) == c.value
+        rc = c.region.as_class()
+        if (c.indicator.pk, rc) not in target_cache:
+            target_cache[(c.indicator.pk, rc)] = select_target(c.indicator.target_specs(), rc)
+        out.append(check(CheckInput(
+            indicator=c.indicator, region=c.region, year=c.year, value=c.value, achieved=c.achieved,
+            evidence_count=c.evidence_count, target=target_cache[(c.indicator.pk, rc)], previous=prev.get(k),
+            peers=[] if in_group else [val for rid, val in group.items() if rid != c.region.pk],
+            peer_stats=stats.get(gkey) if in_group else None), stage=stage))
     return out

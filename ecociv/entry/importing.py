@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ecociv.accounts.scope import region_in_scope
 from ecociv.core.tabular import TableError, read_table
-from ecociv.core.targets import select_target
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
 from ecociv.entry.models import Evidence, IndicatorValue, ValueStatus
@@ -193,51 +192,23 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
             "value_id", flat=True):
         ev_counts[vid] += 1
 
-    # What the checks compare against: the database, overlaid with the file itself (a
-    # province loading every county at once compares them with each other).
-    prev = checks.previous_values(keys)
-    file_values = {(p.region.pk, int(p.year), p.indicator.pk): p.value for p in good if p.value is not None}
-    for (rid, y, iid), val in file_values.items():
-        if (rid, y + 1, iid) in keys:
-            prev[(rid, y + 1, iid)] = val
-    # Sibling regions (same parent and level): stored submitted/approved values, overridden
-    # by the file's own rows.
-    groups: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
-    if good:
-        parents = {p.region.parent_id for p in good if p.region.parent_id}
-        for rid, parent, level, y, iid, val in IndicatorValue.objects.filter(
-                region__parent_id__in=parents, year__in={int(p.year) for p in good},
-                indicator_id__in={p.indicator.pk for p in good}, value__isnull=False,
-                status__in=checks.PEER_STATUSES).values_list("region_id", "region__parent_id", "region__level",
-                                                             "year", "indicator_id", "value"):
-            groups[(parent, level, y, iid)][rid] = val
-        for p in good:
-            if p.value is not None and p.region.parent_id:
-                groups[(p.region.parent_id, p.region.level, int(p.year), p.indicator.pk)][p.region.pk] = p.value
+    # What the checks compare against: the database overlaid with the file itself (check_many).
+    def evidence_of(p):
+        iv = existing.get((p.region.pk, int(p.year), p.indicator.pk))
+        return ev_counts.get(iv.pk, 0) if iv else 0
 
-    # Each sibling group's median/MAD once (value included), not once per row.
-    stats = {key: checks.math.GroupStats.of(list(vals.values())) for key, vals in groups.items() if len(vals) >= 3}
-    target_cache: dict = {}
+    candidates = [checks.Candidate(p.region, int(p.year), p.indicator, p.value, p.achieved, evidence_of(p))
+                  for p in good]
+    findings_of = {id(p): f for p, f in zip(good, checks.check_many(candidates, stage=stage), strict=True)}
     for p in plans:
         if p.errors:
             p.outcome = "error"
             continue
         k = (p.region.pk, int(p.year), p.indicator.pk)
-        gkey = (p.region.parent_id, p.region.level, int(p.year), p.indicator.pk)
-        group = groups.get(gkey, {})
-        in_group = p.value is not None and group.get(p.region.pk) == p.value
-        rc = p.region.as_class()
-        if (p.indicator.pk, rc) not in target_cache:
-            target_cache[(p.indicator.pk, rc)] = select_target(p.indicator.target_specs(), rc)
         iv = existing.get(k)
         p.existing = iv
         ind = p.indicator
-        findings = checks.check(checks.CheckInput(
-            indicator=ind, region=p.region, year=int(p.year), value=p.value, achieved=p.achieved,
-            evidence_count=ev_counts.get(iv.pk, 0) if iv else 0,
-            target=target_cache[(ind.pk, rc)], previous=prev.get(k),
-            peers=[] if in_group else [val for rid, val in group.items() if rid != p.region.pk],
-            peer_stats=stats.get(gkey) if in_group else None), stage=stage)
+        findings = findings_of[id(p)]
         for f in findings:
             msg = f"{p.where('数值')}：{f.name}：{f.message}"
             (p.errors if f.blocking else p.warnings).append(msg)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from ecociv.core.background import job_interrupted
+
 
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -150,7 +152,19 @@ class ImportJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Refreshed while a page import runs (ecociv/core/background.py): a running job whose
+    # heartbeat is older than JOB_STALE_MINUTES is 已中断 and can be started again.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns")
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "导入任务"
+
+    @property
+    def interrupted(self) -> bool:
+        return job_interrupted(self.state == self.State.RUNNING, self.heartbeat, self.created_at)
+
+    @property
+    def state_label(self) -> str:
+        return "已中断" if self.interrupted else self.get_state_display()

@@ -19,4 +19,5 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/delete/", views_files.evidence_delete, name="evidence_delete"),
     path("import/", views_files.import_page, name="import"),
     path("import/<int:job_id>/", views_files.import_job, name="import_job"),
+    path("import/<int:job_id>/rerun/", views_files.import_rerun, name="import_rerun"),
 ]

@@ -333,7 +333,7 @@ def task_review(request, task_id):
 
 ACTION_LABELS = {
     "value.save": "保存", "value.submit": "提交", "value.approve": "审核通过（锁定）", "value.return": "退回",
-    "value.reopen": "重新打开", "value.import": "导入", "evidence.add": "上传佐证材料",
+    "value.reopen": "重新打开", "value.import": "导入", "value.compute": "监测计算写入", "evidence.add": "上传佐证材料",
     "evidence.remove": "删除佐证材料",
 }
 
@@ -351,7 +351,8 @@ def value_history(request, value_id):
             b, a_ = _show(key, before.get(key)), _show(key, after.get(key))
             if b != a_:
                 changes.append((label, b, a_))
-        entries.append({"a": a, "label": ACTION_LABELS.get(a.action, a.action), "changes": changes})
+        entries.append({"a": a, "label": ACTION_LABELS.get(a.action, a.action), "changes": changes,
+                        "checks": after.get("checks", [])})
     task = visible_tasks(request.user).filter(region=value.region, year=value.year,
                                               items__indicator=value.indicator).first()
     return render(request, "entry/history.html", {"value": value, "entries": entries, "task": task})

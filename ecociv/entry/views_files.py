@@ -2,17 +2,21 @@
 its upload (dry run, then apply), and the bulk long-format import with progress."""
 from __future__ import annotations
 
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import visible_regions
-from ecociv.core.background import start_thread
+from ecociv.core.background import stale_limit, start_thread, write_retrying
 from ecociv.core.files import stored_file_response
 from ecociv.entry import actions
 from ecociv.entry.excel import task_template
@@ -20,6 +24,8 @@ from ecociv.entry.importing import ImportFileError, plan_import
 from ecociv.entry.models import ImportJob, ValueStatus
 from ecociv.entry.scope import can_administer_tasks, get_evidence_for_user, get_task_for_user
 from ecociv.entry.views import _back, _row_response
+
+log = logging.getLogger(__name__)
 
 SHOWN_ROWS = 500  # a dry run of 10,000 rows lists errors in full but not every unchanged row
 
@@ -151,13 +157,9 @@ def import_page(request):
                                        state=ImportJob.State.CHECKED).first()
         if job is None:
             raise Http404("预检结果不存在或已使用")
-        job.state = ImportJob.State.RUNNING
-        job.save(update_fields=["state"])
-        _PROGRESS[job.pk] = (0, job.total)
-        if getattr(settings, "ENTRY_IMPORT_THREADS", True):
-            start_thread(run_job, job.pk, name=f"entry-import-{job.pk}")
-        else:
-            run_job(job.pk)
+        job.state, job.heartbeat = ImportJob.State.RUNNING, timezone.now()
+        job.save(update_fields=["state", "heartbeat"])
+        _start(job)
         return redirect("entry:import_job", job_id=job.pk)
     if request.method == "POST":
         f = request.FILES.get("file")
@@ -180,23 +182,37 @@ def import_page(request):
         "recent": ImportJob.objects.filter(created_by=request.user, task__isnull=True)[:10]})
 
 
+def _start(job: ImportJob) -> None:
+    _PROGRESS[job.pk] = (0, job.total)
+    if getattr(settings, "ENTRY_IMPORT_THREADS", True):
+        # Progress stays in memory (above), but the heartbeat goes to the database from the
+        # ticker's own connection: on SQLite a beat waits while the import's transaction holds
+        # the write lock (seconds for 10,000 rows), well inside the staleness limit.
+        start_thread(run_job, job.pk, name=f"entry-import-{job.pk}", beat=(ImportJob, job.pk))
+    else:
+        run_job(job.pk)
+
+
 def run_job(job_id: int) -> None:
-    """Apply a checked import job; runs in a thread so the page can show progress."""
+    """Apply a checked import job; runs in a thread so the page can show progress. Every
+    failure, the very first read included, ends the job as 失败 rather than 导入中 for ever."""
     try:
-        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-        status = ValueStatus.APPROVED if job.approve else ValueStatus.SUBMITTED
         try:
+            job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+            status = ValueStatus.APPROVED if job.approve else ValueStatus.SUBMITTED
             plan = plan_import(job.file_name, by=job.created_by, data=bytes(job.data), name=job.file_name,
                                target_status=status)
+            ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now())
             counts = actions.import_values(plan, by=job.created_by,
                                            progress=lambda d, t: _PROGRESS.__setitem__(job_id, (d, t)))
         except (actions.EntryError, ImportFileError, PermissionDenied) as exc:
-            job.state, job.error = ImportJob.State.FAILED, str(exc)
-        except Exception as exc:  # noqa: BLE001 - the page must say it failed rather than spin for ever
-            job.state, job.error = ImportJob.State.FAILED, f"内部错误：{exc}"
+            fields = {"state": ImportJob.State.FAILED, "error": str(exc)}
+        except Exception as exc:  # the page must say it failed rather than spin for ever
+            log.exception("import job %s failed", job_id)
+            fields = {"state": ImportJob.State.FAILED, "error": f"内部错误：{type(exc).__name__}: {exc}"}
         else:
-            job.state, job.summary, job.done = ImportJob.State.DONE, counts, job.total
-        job.save(update_fields=["state", "error", "summary", "done"])
+            fields = {"state": ImportJob.State.DONE, "summary": counts, "done": F("total")}
+        write_retrying(lambda: ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now(), **fields))
     finally:
         _PROGRESS.pop(job_id, None)
 
@@ -209,4 +225,33 @@ def import_job(request, job_id):
     done, total = _PROGRESS.get(job.pk, (job.done, job.total))
     pct = int(done * 100 / total) if total else 0
     template = "entry/_job.html" if request.htmx else "entry/import_job.html"
-    return render(request, template, {"job": job, "done": done, "total": total, "pct": pct})
+    ctx = {"job": job, "done": done, "total": total, "pct": pct}
+    if job.interrupted:
+        ctx.update(stale_minutes=int(stale_limit().total_seconds() // 60), rerun=job.reruns.order_by("-pk").first())
+    return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def import_rerun(request, job_id):
+    """已中断 → a new job with the same file and options, started at once: the import re-plans
+    the file against today's data before writing (run_job), and the interrupted one wrote all
+    of its rows or none (import_values is one transaction), so starting again is safe."""
+    _import_admin(request.user)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by=request.user,
+                                                           task__isnull=True).first()
+        if job is None:
+            raise Http404("导入任务不存在")
+        if not job.interrupted:
+            messages.error(request, "只有已中断的导入可以重新开始")
+            return redirect("entry:import_job", job_id=job.pk)
+        new = job.reruns.order_by("-pk").first()
+        if new is not None and not new.interrupted:
+            return redirect("entry:import_job", job_id=new.pk)
+        new = ImportJob.objects.create(created_by=request.user, file_name=job.file_name, data=job.data,
+                                       approve=job.approve, total=job.total, summary=job.summary,
+                                       state=ImportJob.State.RUNNING, heartbeat=timezone.now(), rerun_of=job)
+    _start(new)
+    messages.success(request, "已用原文件重新开始导入（原导入已中断）")
+    return redirect("entry:import_job", job_id=new.pk)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from ecociv.core.background import job_interrupted
+
 
 class RunKind(models.TextChoices):
     AIR = "air", "环境空气"
@@ -42,6 +44,11 @@ class MonitoringRun(models.Model):
     bad_row_count = models.PositiveIntegerField("有问题的数据行数", default=0)
     error = models.TextField("错误", blank=True)
     fed = models.JSONField("写入指标记录", default=list, blank=True)
+    # Written on creation, on every progress step and by the ticker of the process running it:
+    # a queued/running run whose heartbeat is older than JOB_STALE_MINUTES is 已中断.
+    heartbeat = models.DateTimeField("最近心跳", null=True, blank=True)
+    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reruns",
+                                 verbose_name="重新开始自")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -53,6 +60,26 @@ class MonitoringRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (RunState.DONE, RunState.FAILED)
+
+    @property
+    def interrupted(self) -> bool:
+        # Derived, never stored: the state values stay queued/running/done/failed, and a run that
+        # was only slow and ends after all simply becomes done.
+        return job_interrupted(self.state in (RunState.QUEUED, RunState.RUNNING), self.heartbeat, self.started_at,
+                               self.created_at)
+
+    @property
+    def ended(self) -> bool:
+        """Nothing more will happen to it by itself: the page stops polling."""
+        return self.finished or self.interrupted
+
+    @property
+    def state_label(self) -> str:
+        return "已中断" if self.interrupted else self.get_state_display()
+
+    @property
+    def state_class(self) -> str:
+        return "interrupted" if self.interrupted else self.state
 
     @property
     def percent(self) -> int:

@@ -7,17 +7,15 @@ import csv
 import hashlib
 import logging
 import threading
-import time
 import zipfile
 from codecs import getincrementaldecoder
 from pathlib import Path, PurePath
 
 from django.conf import settings
-from django.db import OperationalError
 from django.db.models import F
 from django.utils import timezone
 
-from ecociv.core.background import start_thread
+from ecociv.core.background import start_thread, write_retrying
 from ecociv.monitoring.actions import feed_values
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.feed import FeedError, air_values, input_refs, water_values
@@ -107,7 +105,9 @@ def store_upload(role: str, f, suffix: str) -> dict:
 
 def start(run: MonitoringRun) -> None:
     if getattr(settings, "MONITORING_THREADS", True):
-        start_thread(execute, run.pk, name=f"monitoring-run-{run.pk}")
+        # The ticker beats from the moment the thread exists: a run waiting for the slot (排队中)
+        # behind a long one is alive too, and must not be shown as interrupted.
+        start_thread(execute, run.pk, name=f"monitoring-run-{run.pk}", beat=(MonitoringRun, run.pk))
     else:
         execute(run.pk)
 
@@ -119,12 +119,14 @@ def _path(run: MonitoringRun, role: str) -> str:
 def execute(run_id: int) -> None:
     with _SLOT:
         def progress(msg: str) -> None:
-            MonitoringRun.objects.filter(pk=run_id).update(stage=msg[:100], step=F("step") + 1)
+            MonitoringRun.objects.filter(pk=run_id).update(stage=msg[:100], step=F("step") + 1,
+                                                           heartbeat=timezone.now())
 
         fields = {"state": RunState.DONE, "stage": "完成"}
         try:
             run = MonitoringRun.objects.get(pk=run_id)
-            MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=timezone.now(),
+            now = timezone.now()
+            MonitoringRun.objects.filter(pk=run_id).update(state=RunState.RUNNING, started_at=now, heartbeat=now,
                                                            stage="开始计算")
             if run.kind == RunKind.AIR:
                 fields.update(_air(run, progress))
@@ -138,17 +140,13 @@ def execute(run_id: int) -> None:
         _finish(run_id, fields)
 
 
-def _finish(run_id: int, fields: dict, attempts: int = 5) -> None:
-    """The run's end is written whatever happened, retried while another writer holds the
-    database: a run left 计算中 forever is worse than a late one."""
-    for i in range(attempts):
-        try:
-            MonitoringRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
-            return
-        except OperationalError:
-            if i == attempts - 1:
-                raise
-            time.sleep(0.5 * (i + 1))
+def _finish(run_id: int, fields: dict) -> None:
+    """The run's end is written whatever happened (see write_retrying)."""
+    def write():
+        now = timezone.now()
+        MonitoringRun.objects.filter(pk=run_id).update(finished_at=now, heartbeat=now, **fields)
+
+    write_retrying(write)
 
 
 def _write_bad_rows(run: MonitoringRun, bad) -> None:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/<int:run_id>/daily.csv", views.daily, name="daily"),
     path("runs/<int:run_id>/errors.csv", views.errors, name="errors"),
     path("runs/<int:run_id>/feed/", views.feed, name="feed"),
+    path("runs/<int:run_id>/rerun/", views.rerun_view, name="rerun"),
 ]

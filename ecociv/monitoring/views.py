@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import get_region_for_user
+from ecociv.core.background import stale_limit
 from ecociv.monitoring import runs
-from ecociv.monitoring.actions import create_run, summary_text
+from ecociv.monitoring.actions import RerunError, create_run, rerun, summary_text
 from ecociv.monitoring.engine.api import ENGINES
 from ecociv.monitoring.engine.rules import load_rules
 from ecociv.monitoring.feed import FeedError
@@ -90,8 +91,18 @@ def _region_names(ids):
     return dict(Region.objects.filter(code__in=list(ids)).values_list("code", "name"))
 
 
-def _context(request, run):
+def _status_context(request, run) -> dict:
     ctx = {"run": run}
+    if run.interrupted:
+        ctx["stale_minutes"] = int(stale_limit().total_seconds() // 60)
+        ctx["rerun"] = run.reruns.order_by("-pk").first()
+        ctx["may_rerun"] = request.user.is_superuser or (
+            run.region is not None and run.region in writable_regions(request.user))
+    return ctx
+
+
+def _context(request, run):
+    ctx = _status_context(request, run)
     if run.state != RunState.DONE:
         return ctx
     rows = runs.result_rows(run)
@@ -125,8 +136,8 @@ def run_page(request, run_id):
 @login_required
 def run_status(request, run_id):
     run = get_run_for_user(request.user, run_id)
-    resp = render(request, "monitoring/_status.html", {"run": run})
-    if run.finished and request.htmx:
+    resp = render(request, "monitoring/_status.html", _status_context(request, run))
+    if run.ended and request.htmx:
         # The results section is rendered by the full page: reload it once the run has ended.
         resp["HX-Refresh"] = "true"
     return resp
@@ -176,3 +187,19 @@ def feed(request, run_id):
     return redirect("monitoring:run", run_id=run.pk)
 
 
+
+
+@login_required
+@require_POST
+def rerun_view(request, run_id):
+    """已中断 → a new run with the same stored files and parameters (actions.rerun)."""
+    run = get_run_for_user(request.user, run_id, write=True)
+    try:
+        new, created = rerun(run, by=request.user)
+    except RerunError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:run", run_id=run.pk)
+    if created:
+        runs.start(new)
+        messages.success(request, f"已用原文件和参数重新开始评价（原 #{run.pk} 已中断）")
+    return redirect("monitoring:run", run_id=new.pk)
