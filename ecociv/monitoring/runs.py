@@ -46,10 +46,18 @@ def run_dir(run: MonitoringRun) -> Path:
     return Path(settings.MEDIA_ROOT) / "monitoring" / f"run-{run.pk}"
 
 
+def _decodes(head: bytes, encoding: str) -> bool:
+    try:
+        getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def check_upload(f, label: str, suffixes=SUFFIXES["data"]) -> str:
     """The suffix the engine will dispatch on, after checking that the content is what the name
     says (an .xlsx is a zip with a workbook, a Parquet file has its magic at both ends, a CSV is
-    UTF-8 text): a wrong file should fail here with its name, not deep inside the engine."""
+    UTF-8 or GB18030 text): a wrong file should fail here with its name, not deep inside the engine."""
     if f is None:
         raise UploadError(f"请选择{label}")
     suffix = PurePath(f.name).suffix.lower()
@@ -76,10 +84,9 @@ def check_upload(f, label: str, suffixes=SUFFIXES["data"]) -> str:
         if not (head.startswith(b"PAR1") and f.read(4) == b"PAR1"):
             raise UploadError(f"{label}“{f.name}”不是有效的 Parquet 文件")
     else:
-        try:
-            getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            raise UploadError(f"{label}“{f.name}”不是 UTF-8 编码的 CSV（请在 Excel 中另存为“CSV UTF-8”）") from None
+        # UTF-8, or GB18030 as a Chinese Excel saves "CSV (逗号分隔)": the engine reads both.
+        if not any(_decodes(head, enc) for enc in ("utf-8", "gb18030")):
+            raise UploadError(f"{label}“{f.name}”既不是 UTF-8 也不是 GB18030 编码的 CSV")
         if b"\x00" in head:
             raise UploadError(f"{label}“{f.name}”不是文本文件")
     f.seek(0)

@@ -98,11 +98,24 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_before_any_run(client,
     resp = client.post(reverse("monitoring:index"), {"kind": "air", "region": "870121", "level": "region",
                                                       "engine": "duckdb", "stations": st, "data": fake})
     assert "不是有效的 Excel" in resp.content.decode() and not MonitoringRun.objects.exists()
-    bad = SimpleUploadedFile("data.csv", "station,time\n".encode("gb18030") + "站点".encode("gb18030"))
+    bad = SimpleUploadedFile("data.csv", b"station,time\n\xff\xfe\x80,2025-01-01 00:00\n")
     st.seek(0)
     resp = client.post(reverse("monitoring:index"), {"kind": "air", "region": "870121", "level": "region",
                                                       "engine": "duckdb", "stations": st, "data": bad})
-    assert "不是 UTF-8" in resp.content.decode()
+    assert "既不是 UTF-8 也不是 GB18030" in resp.content.decode() and not MonitoringRun.objects.exists()
+
+
+def test_csv_files_saved_by_a_chinese_excel_are_accepted(client, world, tmp_path):
+    """GB18030, as Excel saves "CSV (逗号分隔)" on a Chinese Windows."""
+    world.login(client, world.admin)
+    st, data = _files(tmp_path)
+    recode = lambda f: SimpleUploadedFile(f.name, f.read().decode("utf-8").encode("gb18030"))  # noqa: E731
+    resp = client.post(reverse("monitoring:index"), {"kind": "air", "region": "870121", "level": "region",
+                                                      "engine": "duckdb", "standard": "",
+                                                      "stations": recode(st), "data": recode(data)})
+    run = MonitoringRun.objects.get()
+    assert resp.status_code == 302 and run.state == RunState.DONE, run.error
+    assert run.results["rows"] and run.bad_row_count == 1
 
 
 def test_a_run_with_a_broken_file_fails_with_the_reason(client, world, tmp_path):
