@@ -34,6 +34,7 @@ run: venv sysdeps-runtime
 
 test: venv sysdeps-test
 	@bash scripts/spark-extra.sh $(BIN)
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-only
 
 test-only:
@@ -43,7 +44,7 @@ bench: venv
 	@bash scripts/bench.sh $(BIN)
 
 lint: venv
-	$(BIN)/ruff check ecociv benchmarks
+	$(BIN)/ruff check ecociv benchmarks scripts
 
 # Re-pin after changing requirements/*.in: installs the .in files and freezes the result.
 lock:

@@ -185,7 +185,7 @@ def outlier(value: Decimal, peers: list[Decimal], threshold: Decimal, min_peers:
     n_peers = stats.n - 1 if stats is not None else len(peers)
     if n_peers < min_peers:
         return None
-    stats = stats or GroupStats.of(peers + [value])
+    stats = stats or GroupStats.of([*peers, value])
     z = stats.z(value)
     if z is None or abs(z) <= threshold:
         return None

@@ -131,7 +131,7 @@ def load_stations(path: str | Path) -> Stations:
         header, body = _xlsx_rows(path)
     elif path.suffix.lower() == ".parquet":
         t = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetchall()
-        header = [c for c in duckdb.sql(f"SELECT * FROM read_parquet('{path}') LIMIT 0").columns]
+        header = list(duckdb.sql(f"SELECT * FROM read_parquet('{path}') LIMIT 0").columns)
         body = [[_cell(c) for c in r] for r in t]
     else:
         rd = csv.reader(io.StringIO(read_text(path, "站点文件"), newline=""))

@@ -110,9 +110,9 @@ def run_daily(tmp_path, rows, standard="2012"):
 
 def test_24h_mean_needs_20_hours_exactly(tmp_path):
     day = dt.date(2024, 5, 1)
-    twenty = day_rows("S", day, {h: ("30", "50") for h in range(20)})
+    twenty = day_rows("S", day, dict.fromkeys(range(20), ("30", "50")))
     assert run_daily(tmp_path, twenty)[0]["PM2.5"] == "30"
-    nineteen = day_rows("S", day, {h: ("30", "50") for h in range(19)})
+    nineteen = day_rows("S", day, dict.fromkeys(range(19), ("30", "50")))
     assert run_daily(tmp_path, nineteen)[0]["PM2.5"] == ""
 
 
@@ -120,21 +120,21 @@ def test_8h_window_needs_6_hours_and_day_needs_14_windows(tmp_path):
     day = dt.date(2024, 5, 1)
     # Hours 0..20 present: windows starting 0..13 have >= 6 hours -> 14 valid windows (j<=13:
     # hours j..j+7 ∩ 0..20 has 8 (j<=13)), window 14 has 7, 15 has 6, 16 has 5 -> 16 valid.
-    full = {h: ("30", "50") for h in range(24)}
+    full = dict.fromkeys(range(24), ("30", "50"))
     assert run_daily(tmp_path, day_rows("S", day, full))[0]["O3_8h_max"] == "50"
     # Only hours 0..18 present -> windows 0..13 valid (>=6 of 8: start 13 covers 13..18 = 6) -> 14.
-    fourteen = {h: ("30", "50") for h in range(19)}
+    fourteen = dict.fromkeys(range(19), ("30", "50"))
     assert run_daily(tmp_path, day_rows("S", day, fourteen))[0]["O3_8h_max"] == "50"
     # Hours 0..17 -> start 12 covers 12..17 = 6 hours, start 13 covers 5 -> 13 windows: invalid.
-    thirteen = {h: ("30", "50") for h in range(18)}
+    thirteen = dict.fromkeys(range(18), ("30", "50"))
     assert run_daily(tmp_path, day_rows("S", day, thirteen))[0]["O3_8h_max"] == ""
 
 
 def test_too_few_windows_still_count_when_over_the_limit(tmp_path):
     day = dt.date(2024, 5, 1)
-    high = {h: ("30", "170") for h in range(18)}   # 13 windows, max 170 > 160
+    high = dict.fromkeys(range(18), ("30", "170"))   # 13 windows, max 170 > 160
     assert run_daily(tmp_path, day_rows("S", day, high))[0]["O3_8h_max"] == "170"
-    at_limit = {h: ("30", "160") for h in range(18)}   # 160 is not above the limit
+    at_limit = dict.fromkeys(range(18), ("30", "160"))   # 160 is not above the limit
     assert run_daily(tmp_path, day_rows("S", day, at_limit))[0]["O3_8h_max"] == ""
 
 

@@ -18,7 +18,7 @@ def test_air_eval_prints_json_and_writes_the_daily_file(air_world, tmp_path):
                  "--daily", str(tmp_path / "d.csv"), "--no-progress", stdout=out)
     res = json.loads(out.getvalue())
     assert {r["id"] for r in res} == {"R1", "R2"}
-    assert all(KEYS <= set(r) and r["standard"] for r in res)
+    assert all(set(r) >= KEYS and r["standard"] for r in res)
     with open(tmp_path / "d.csv", encoding="utf-8") as fh:
         assert tuple(next(csv.reader(fh))) == DAILY_HEADER
 
