@@ -133,7 +133,9 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
         v = r.values
         if task is not None and not any((v.get(k) or "").strip() for k in ("value", "achieved", "note")):
             continue  # a template row the filler left blank: nothing to import, not a mistake
-        p = RowPlan(r.sheet, r.number, v.get("region", "").strip(), v.get("year", "").strip(),
+        # "2024年" / "2024 年度" as people type them in a sheet: the year is the number.
+        year = v.get("year", "").strip().removesuffix("度").removesuffix("年").strip()
+        p = RowPlan(r.sheet, r.number, v.get("region", "").strip(), year,
                     v.get("indicator", "").strip(), note=(v.get("note") or "").strip())
         plans.append(p)
         region = regions.get(p.region_code)

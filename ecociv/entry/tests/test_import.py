@@ -118,14 +118,15 @@ def test_xlsx_long_format_is_read_too(world, tmp_path):
     ws = wb.active
     ws.title = "数据"
     ws.append(["区划代码", "年度", "指标编码", "数值", "说明"])
-    ws.append(["870121", YEAR, "27", 99.5, "ok"])
+    ws.append([870121, f"{YEAR}年", "27", 99.5, "ok"])  # a number-typed code, a year as people type it
     ws.append(["870121", YEAR, "29", "abc", ""])
     p = tmp_path / "v.xlsx"
     wb.save(p)
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_values", str(p), stdout=out)
+        call_command("import_values", str(p), verbosity=2, stdout=out)
     assert "工作表“数据” 第 3 行，“数值”列：“abc”不是有效的数值" in out.getvalue()
+    assert f"870121 {YEAR} 27：新增" in out.getvalue()
 
 
 def test_template_has_keys_locked_inputs_unlocked_and_validation(client, world, env_task):
