@@ -12,6 +12,12 @@ from ecociv.accounts.models import SYSTEM_ROLES, Role
 from ecociv.regions.models import Region
 
 
+def has_system_role(user) -> bool:
+    """One of the three system roles (三员分立), which see no business data. A superuser is
+    not one, whatever role is recorded."""
+    return bool(getattr(user, "is_authenticated", False) and not user.is_superuser and user.role in SYSTEM_ROLES)
+
+
 def visible_regions(user):
     """Regions whose business data (values, evidence, tasks, assessments) the user may read.
     The three system roles (三员分立) administer accounts and read the audit log; they see no
@@ -20,7 +26,7 @@ def visible_regions(user):
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.all()
-    if user.region_id is None or user.role in SYSTEM_ROLES:
+    if user.region_id is None or has_system_role(user):
         return Region.objects.none()
     return Region.objects.filter(path__startswith=user.region.path)
 
@@ -30,7 +36,7 @@ def region_in_scope(user, region: Region) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (user.region_id is not None and user.role not in SYSTEM_ROLES
+    return (user.region_id is not None and not has_system_role(user)
             and region.path.startswith(user.region.path))
 
 

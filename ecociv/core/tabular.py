@@ -18,7 +18,8 @@ class TableError(ValueError):
     pass
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (BOM or not), else GB18030 — how a Chinese Excel saves CSV; `name` is for the message."""
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
@@ -63,7 +64,7 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
         records = ([_cell(c) for c in r] for r in it)
     elif suffix in (".csv", ".txt", ""):
         sheet = name
-        reader = csv.reader(io.StringIO(_decode(raw, name)))
+        reader = csv.reader(io.StringIO(decode_text(raw, name)))
         try:
             header = [c.strip() for c in next(reader)]
         except StopIteration:

@@ -23,11 +23,11 @@ SYSTEM_ROLE_MODULES = {"web", "standards", "audit"}
 
 
 def navigation(request):
-    from ecociv.accounts.models import SYSTEM_ROLES
+    from ecociv.accounts.scope import can_read_audit, has_system_role
 
     items = []
     user = getattr(request, "user", None)
-    system_role = bool(user and user.is_authenticated and not user.is_superuser and user.role in SYSTEM_ROLES)
+    system_role = has_system_role(user)
     for app, name, label in MODULES:
         if not apps.is_installed(f"ecociv.{app}") or (system_role and app not in SYSTEM_ROLE_MODULES):
             continue
@@ -35,14 +35,9 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        if app == "audit":
-            user = getattr(request, "user", None)
-            from ecociv.accounts.scope import can_read_audit
-
-            if not (user and user.is_authenticated and can_read_audit(user)):
-                continue
+        if app == "audit" and not (user and user.is_authenticated and can_read_audit(user)):
+            continue
         items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from ecociv.accounts.actions import can_grant_rights, can_manage_accounts
 

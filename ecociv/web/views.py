@@ -1,8 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from ecociv.accounts.models import SYSTEM_ROLES
-from ecociv.accounts.scope import visible_regions
+from ecociv.accounts.scope import has_system_role, visible_regions
 from ecociv.entry.models import IndicatorValue, ValueStatus
 from ecociv.standards.models import Standard
 
@@ -12,9 +11,8 @@ def home(request):
     regions = visible_regions(request.user)
     values = IndicatorValue.objects.filter(region__in=regions)
     counts = {s: values.filter(status=s).count() for s in ValueStatus.values}
-    user = request.user
     return render(request, "web/home.html", {
-        "system_role": not user.is_superuser and user.role in SYSTEM_ROLES,
+        "system_role": has_system_role(request.user),
         "region_count": regions.count(),
         "top_regions": regions.order_by("path")[:1],
         "standards": Standard.objects.all(),

@@ -35,10 +35,10 @@ class InputError(ValueError):
 def read_text(path: Path, label: str) -> str:
     """A small CSV (stations, water samples) as text: UTF-8 (with or without BOM) or GB18030,
     the encoding of a CSV saved by a Chinese Excel."""
-    from ecociv.core.tabular import TableError, _decode
+    from ecociv.core.tabular import TableError, decode_text
 
     try:
-        return _decode(path.read_bytes(), f"{label}“{path.name}”")
+        return decode_text(path.read_bytes(), f"{label}“{path.name}”")
     except TableError as exc:
         raise InputError(str(exc)) from None
 
