@@ -67,7 +67,9 @@ def _insert_table(document, paragraph, table: Table) -> None:
     paragraph._p.getparent().remove(paragraph._p)
 
 
-def render(doc: Document, template: bytes) -> bytes:
+def render(doc: Document, template: bytes, *, strict: bool = False) -> bytes:
+    """`strict`: a placeholder naming data the platform does not provide is an error (used when
+    an administrator uploads a template), rather than printing nothing."""
     try:
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.init_docx()
@@ -89,7 +91,10 @@ def render(doc: Document, template: bytes) -> bytes:
         "notes": doc.notes,
     }
     try:
-        tpl.render(context, autoescape=True)
+        from jinja2 import Environment, StrictUndefined, Undefined
+
+        env = Environment(undefined=StrictUndefined if strict else Undefined)
+        tpl.render(context, env, autoescape=True)
     except Exception as exc:  # Jinja syntax/undefined errors, broken XML after a Word edit
         raise TemplateError(_explain(exc)) from exc
     document = tpl.docx
@@ -110,8 +115,19 @@ def _explain(exc: Exception) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
 
     if isinstance(exc, TemplateSyntaxError):
-        return (f"模板占位语法错误（第{exc.lineno}行附近）：{exc.message}。"
-                "请检查 {{ … }} 与 {%p … %} 是否成对、完整，未被 Word 拆成多段格式。")
+        msg = exc.message or ""
+        m = re.search(r"unknown tag '(\w+)'", msg)
+        if "Unexpected end of template" in msg:
+            detail = "有开始标记（if/for）没有对应的结束标记（endif/endfor）"
+        elif m:
+            detail = f"标记“{m.group(1)}”无法识别或没有对应的开始标记"
+        elif "expected token" in msg or "unexpected" in msg.lower():
+            detail = "占位写法不完整（括号或引号不成对）"
+        else:
+            detail = "占位写法无法识别"
+        return (f"模板占位语法错误：{detail}。请检查双花括号与 %p 标记是否成对、完整，"
+                "且没有被 Word 拆成多段格式")
     if isinstance(exc, UndefinedError):
-        return f"模板使用了平台不提供的数据项：{exc.message}"
+        m = re.search(r"'([^']+)' is undefined", exc.message or "")
+        return f"模板使用了平台不提供的数据项“{m.group(1) if m else exc.message}”"
     return f"模板无法生成文档：{type(exc).__name__}: {exc}"
