@@ -60,7 +60,7 @@ def collect(region: Region, year: int, *, user=None, today: dt.date | None = Non
     data.evidence = dict(ev)
     data.tasks = task_counts(region, year, data.date)
     if with_ledger:
-        data.ledger, data.ranking, data.own_rank = ledger_parts(region, year, user=user)
+        data.ledger, data.ranking, data.own_rank = ledger_parts(region, year, user=user, today=data.date)
     return data
 
 
@@ -79,7 +79,7 @@ def task_counts(region: Region, year: int, today: dt.date) -> dict:
             "overdue": len(overdue), "overdue_departments": dict(sorted(late_depts.items(), key=lambda x: -x[1]))}
 
 
-def ledger_parts(region: Region, year: int, *, user=None):
+def ledger_parts(region: Region, year: int, *, user=None, today: dt.date | None = None):
     """The ledger's summary and rankings, or (None, None, None) while the ledger app is absent."""
     if not apps.is_installed("ecociv.ledger"):
         return None, None, None
@@ -87,18 +87,19 @@ def ledger_parts(region: Region, year: int, *, user=None):
         from ecociv.ledger.summary import ledger_summary
     except ImportError:
         return None, None, None
-    summary = ledger_summary(region, year, user=user)
+    when = {"today": today} if today else {}
+    summary = ledger_summary(region, year, user=user, **when)
     ranking = own = None
     try:
         from ecociv.ledger.ranking import rank_children
     except ImportError:
         return summary, None, None
     if region.children.exists():
-        ranking = rank_children(region, year) or None
+        ranking = rank_children(region, year, **when) or None
     if region.parent_id:
-        siblings = rank_children(region.parent, year) or []
+        siblings = rank_children(region.parent, year, **when) or []
         own = next((r for r in siblings if r.get("region") == region.code), None)
         if own is not None:
-            previous = {r.get("region"): r for r in (rank_children(region.parent, year - 1) or [])}
+            previous = {r.get("region"): r for r in (rank_children(region.parent, year - 1, **when) or [])}
             own = dict(own, previous_rank=(previous.get(region.code) or {}).get("rank"), of=len(siblings))
     return summary, ranking, own

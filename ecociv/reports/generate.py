@@ -79,7 +79,7 @@ def generate(region, year: int, kind: str, fmt: str, *, user, today: dt.date | N
     if kind == ReportKind.LEDGER:
         from ecociv.reports.ledger_xlsx import ledger_workbook
 
-        return Output(name, CONTENT_TYPES[fmt], ledger_workbook(region, year, user=user))
+        return Output(name, CONTENT_TYPES[fmt], ledger_workbook(region, year, user=user, today=today))
     if kind == ReportKind.INDICATOR_TABLE and fmt == "xlsx":
         data = collect(region, year, user=user, today=today, with_ledger=False)
         return Output(name, CONTENT_TYPES[fmt], indicator_workbook(data.assessment))

@@ -57,7 +57,7 @@ def build_self_evaluation(data: ReportData) -> Document:
     cls = _class_text(region)
     doc.p(f"{region.name}（行政区划代码{region.code}）隶属{parent or '—'}，"
           f"{'按' + cls + '类别适用指标目标值，' if cls else ''}本次自评采用《{std}》"
-          f"（{a.standard.code if a.standard else '—'}）和判定规则{a.rules.version}。")
+          f"和《{a.rules.title}》。")
     doc.p(f"{year}年共评估指标{s['total']}项，其中约束性指标{s['binding_total']}项、达标{s['binding_met']}项；"
           f"{reference_share_sentence(a)}。")
 

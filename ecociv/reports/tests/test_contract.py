@@ -106,3 +106,25 @@ def test_out_of_scope_user_gets_nothing(filled, tmp_path):
         call_command("report", "--region", filled.county.code, "--year", "2025", "--kind", "summary", "--format",
                      "docx", "-o", str(out), "--as", filled.other_admin.username)
     assert not out.exists()
+
+
+def test_gongwen_layout_details_of_the_docx(filled, tmp_path):
+    """Heading fonts on the East-Asian script, the title's substitute in the font table, page
+    numbers as fields on odd (right) and even (left) footers, the table header repeating."""
+    from ecociv.reports.tests.helpers import docx_xml
+
+    out = run(tmp_path, "--region", filled.county.code, "--year", "2025", "--kind", "summary", "--format", "docx",
+              name="s.docx")
+    data = out.read_bytes()
+    d = docx.Document(io.BytesIO(data))
+    ea = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    fonts = {name: d.styles[name].element.rPr.rFonts.get(ea) for name in ("Heading 1", "Heading 2", "Title", "Normal")}
+    assert fonts == {"Heading 1": "黑体", "Heading 2": "楷体", "Title": "方正小标宋简体", "Normal": "仿宋"}
+    table = docx_xml(data, "word/fontTable.xml")
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in table
+    assert "evenAndOddHeaders" in docx_xml(data, "word/settings.xml")
+    sec = d.sections[0]
+    for footer, align in ((sec.footer, "right"), (sec.even_page_footer, "left")):
+        xml = footer._element.xml
+        assert "PAGE" in xml and "— " in footer.paragraphs[0].text and f'w:jc w:val="{align}"' in xml
+    assert "<w:tblHeader" in docx_xml(data)
