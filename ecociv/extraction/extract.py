@@ -32,10 +32,11 @@ from ecociv.extraction.mapping import BEST_THRESHOLD, Catalogue
 from ecociv.extraction.textio import matching_text
 
 CLAUSE_BREAKS = "，,。；;：:！!？?\n（）()"
+MAP_CLAUSE_BREAKS = "，,。；;：:！!？?\n"
 SENTENCE_BREAKS = "。；;！!？?\n"
 UP_VERBS = ("增长", "增加", "提高", "上升", "提升", "增收", "扩大", "上涨", "升高", "增幅", "涨幅", "多增")
 DOWN_VERBS = ("下降", "减少", "降低", "下滑", "减收", "回落", "缩小", "压减", "削减", "减幅", "降幅", "下跌",
-              "压缩", "少")
+              "压缩", "少", "改善")
 CHANGE_RE = re.compile("|".join(sorted(UP_VERBS + DOWN_VERBS, key=len, reverse=True)))
 # What may stand between a change verb and its figure: 同比下降了约17%, 增长幅度为5%.
 FILLER_RE = re.compile(r"^(?:了|分别|约|为|达到?|幅度|百分之|近|超过|不到|共|累计|合计)*$")
@@ -55,6 +56,8 @@ REGION_STOP |= {"园区", "社区", "地区", "城区", "景区", "山区", "片
                 "市场", "市民", "市政", "县城", "县里", "县外", "县域", "县级", "县直", "县委", "区域", "区位",
                 "市级", "市委", "市直", "州市", "市县", "县区", "区县", "区内", "县内", "市内"}
 FUNCTION_CHARS = set("了的在对向为由从是和与及着过把被将等个各全我本该其这那此之于以")
+# Kinds whose comparator the scanner settled (a rank change, a class 优于, a duration).
+OWN_COMPARATOR = ("rank", "class", "duration")
 CN_FIVE_YEAR = {"十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16}
 
 
@@ -76,6 +79,7 @@ class Fact:
     value_max: Decimal | None = None
     from_value: Decimal | None = None
     sentence: str = ""
+    explanation: str = ""
 
     def as_dict(self) -> dict:
         d = {
@@ -83,6 +87,7 @@ class Fact:
             "value": _num(self.value), "unit": self.unit, "comparator": self.comparator,
             "period": self.period, "region": self.region, "indicator": self.indicator,
             "candidates": self.candidates, "masked": self.masked, "kind": self.kind,
+            "explanation": self.explanation,
         }
         if self.value_max is not None:
             d["value_max"] = _num(self.value_max)
@@ -112,11 +117,17 @@ def extract(text: str, catalogue: Catalogue | None = None, regions: list[str] | 
     for q in tokens:
         if not q.is_fact:
             continue
-        comparator = _change(s, q, previous, previous_cmp)
+        if q.kind in OWN_COMPARATOR or q.comparator in ("up", "down"):
+            comparator = q.comparator
+        else:
+            comparator = _change(s, q, previous, previous_cmp)
         previous, previous_cmp = q, comparator
-        facts.append(_fact(text, s, q.start, q.end, q.value, q.unit, comparator, q.masked, q.kind,
-                           q.value_max))
-    facts += _ranks(text, s, tokens)
+        f = _fact(text, s, q.start, q.end, q.value, q.unit, comparator, q.masked, q.kind, q.value_max)
+        f.from_value = q.from_value
+        facts.append(f)
+    moves = _ranks(text, s, tokens)
+    merged = {(a, b) for f in moves for a, b in [(f.start, f.end)]}
+    facts = [f for f in facts if not any(a <= f.start and f.end <= b for a, b in merged)] + moves
     facts.sort(key=lambda f: f.start)
     for f in facts:
         f.period = _period(f.start, s, year_marks, doc_year)
@@ -153,22 +164,43 @@ def _change(s: str, q: numbers.Quantity, previous: numbers.Quantity | None, prev
     for m in CHANGE_RE.finditer(head):
         last = m
     if last is None:
-        return q.comparator
+        return _compared(head, q)
     between = head[last.end():]
     if between[:1] in LEVEL_AFTER_VERB or (last.group() == "少" and between):
         return q.comparator  # 提高到80%: the level reached, not the change
     if FILLER_RE.match(between):
+        if last.group() == "改善":  # of a concentration (改善16.7%) a fall; of a share in points a rise
+            return "up" if q.unit in ("个百分点", "百分点") else "down"
         return "up" if last.group() in UP_VERBS else "down"
     return q.comparator
 
 
+COMPARED_RE = re.compile(r"(好于|优于|高于|高出|超出|超过|低于|差于)([^，,。；;\d]{0,8}(?:目标值?|平均水平|平均值|"
+                         r"同期|上年|去年|要求|控制值|考核值)[)(\d.%微克/立方米]*)$")
+
+
+def _compared(head: str, q: numbers.Quantity) -> str:
+    """好于年度目标1.5个百分点, 高出全国平均水平6.5个百分点: a difference against a reference,
+    read as a change; of a concentration, 优于 means lower (优于年度目标2.9微克/立方米)."""
+    m = COMPARED_RE.search(head)
+    if m is None:
+        return q.comparator
+    word = m.group(1)
+    if q.unit in ("个百分点", "百分点", "%"):
+        return "down" if word in ("低于", "差于") else "up"
+    if word in ("好于", "优于") and q.unit:
+        return "down"
+    return q.comparator
+
+
 def _ranks(text: str, s: str, tokens: list[numbers.Quantity]) -> list[Fact]:
-    """由第12名提升到第1名: the rank reached, with the rank before it."""
-    ords = [q for q in tokens if q.kind == "ordinal" and q.unit in ("名", "位") and not q.masked]
+    """由第12名提升到第1名, 从去年的30名提升至今年的17名: the rank reached, with the rank before it."""
+    ords = [q for q in tokens if q.kind in ("ordinal", "rank", "quantity") and q.unit in ("名", "位") and not q.masked
+            and q.value_max is None]
     out = []
     for a, b in pairwise(ords):
         between = s[a.end:b.start]
-        if len(between) > 8 or any(ch in between for ch in SENTENCE_BREAKS + "，,") or not RANK_VERB_RE.search(between):
+        if len(between) > 14 or any(ch in between for ch in SENTENCE_BREAKS + "，,") or not RANK_VERB_RE.search(between):
             continue
         head = s[max(0, a.start - 15):a.start]
         if "由" not in head and "从" not in head and "比" not in head:
@@ -251,16 +283,64 @@ def _region_for(pos: int, s: str, marks, doc_region: str | None) -> str | None:
 
 
 def _map(f: Fact, s: str, catalogue: Catalogue, region_level: str) -> None:
+    if f.kind in OWN_COMPARATOR:
+        f.explanation = {"rank": "名次不是指标值", "class": "水质类别，不是指标的比例值",
+                         "duration": "时长，不是指标值"}[f.kind]
+        return
     a, b = _bounds(s, f.start, f.end, SENTENCE_BREAKS, limit=80)
+    # A clause for naming runs over parentheses: 水质优良(Ⅰ至Ⅲ类)湖库个数占比80.3% is one subject.
+    ca, cb = _bounds(s, f.start, f.end, MAP_CLAUSE_BREAKS, limit=80)
+    ca = _enumeration_item(s, ca, f.start, catalogue)
+    where = "同一分句"
+    if not catalogue._has_subject(s[ca:cb], f.start - ca):
+        sa = catalogue.subject_start(s, ca)
+        if sa is not None:
+            a, ca = min(a, sa), sa
+            where = f"前文“{s[sa:min(sa + 16, f.start)].strip()}…”"
+        else:
+            where = "本句"
     window = s[a:b]
     anchor = f.start - a
-    ca, cb = _bounds(s, f.start, f.end, CLAUSE_BREAKS, limit=80)
     cands = catalogue.match(window, anchor, f.unit, region_level, (ca - a, cb - a))
     best = next((c for c in cands if c.kind == "indicator"), None)
     if best is not None and best.score >= BEST_THRESHOLD:
         f.indicator = best.code
         cands = [c for c in cands if c is not best]
+        f.explanation = f"“{best.matched}”是指标 {best.code} {best.name} 的名称（{where}）"
+        _level_or_change(f, catalogue)
+    elif best is not None:
+        f.explanation = f"最接近的是 {best.code} {best.name}（“{best.matched}”），把握不足，未采用"
+    else:
+        f.explanation = "句中没有单位相符的指标名称"
     f.candidates = [c.as_dict() for c in cands[:5]]
+
+
+def _enumeration_item(s: str, ca: int, start: int, catalogue: Catalogue) -> int:
+    """PM2.5浓度同比下降4%、重污染天数同比减少6%: after a figure and 、 a new item with a subject of
+    its own begins; the figure of that item is about it, not about the clause's first words."""
+    head = s[ca:start]
+    for m in reversed(list(re.finditer(r"(?<=[\d%])、", head))):
+        item = head[m.end():]
+        if catalogue._has_subject(item, len(item)):
+            return ca + m.end()
+        break
+    return ca
+
+
+def _level_or_change(f: Fact, catalogue: Catalogue) -> None:
+    """A level of a quantity whose change is a sub-indicator goes to the level's indicator."""
+    rule = catalogue.level_of.get(f.indicator or "")
+    if not rule:
+        return
+    _, base = numbers.magnitude(f.unit)
+    change = f.comparator in ("up", "down") and (base in rule["change_units"] or f.unit in rule["change_units"])
+    sub = f"{f.indicator} {catalogue.names.get(f.indicator, '')}"
+    level = f"{rule['level']} {catalogue.names.get(rule['level'], '')}"
+    if change:
+        f.explanation += f"；此数是变化量（{'上升' if f.comparator == 'up' else '下降'}），取 {sub}，而非水平值所属的 {level}"
+    else:
+        f.explanation += f"；此数是该量本身的水平值，不是变化量，取 {level}，而非 {sub}"
+        f.indicator = rule["level"]
 
 
 def extract_json(text: str, **kw) -> list[dict]:

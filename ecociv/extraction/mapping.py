@@ -76,23 +76,37 @@ def _fact_units(indicator_unit: str) -> set[str]:
 class Catalogue:
     """Indicator terms of one standard plus the ledger words, ready to score sentences."""
 
-    def __init__(self, indicators: list[dict], ledger: dict | None = None):
+    def __init__(self, indicators: list[dict], ledger: dict | None = None, extra: dict | None = None,
+                 parent_names: dict[str, str] | None = None):
         self.terms: list[Term] = []
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = dict(parent_names or {})
+        extra = extra or {}
+        self.level_of: dict[str, dict] = extra.get("level_of", {})
         # Every name, also of qualitative indicators and of units no figure here fits: a clause
         # that names one has a subject of its own (单位地区生产总值能耗下降3%, 生态保护红线…).
         self.subject_names: list[str] = []
+        more = extra.get("terms", {})
         for ind in indicators:
             units = _fact_units(ind.get("unit") or "")
             self.names[ind["code"]] = ind["name"]
-            for text in dict.fromkeys([ind["name"], *ind.get("aliases", [])]):
+            spec = more.get(ind["code"], {})
+            names = [ind["name"], *ind.get("aliases", []), *spec.get("names", [])]
+            if ind["code"] == "8.1":
+                names += class_ranges("Ⅰ", "Ⅲ")
+            if spec.get("units"):
+                units = units | set(spec["units"])
+            exact = set(spec.get("names", [])) | set(class_ranges("Ⅰ", "Ⅲ"))
+            for text in dict.fromkeys(names):
                 for variant in _variants(_clean_term(text)):
                     if len(variant) < 2:
                         continue
                     self.subject_names.append(variant)
                     if units:  # qualitative (建立/实施): no figure can be its value
+                        # Names from indicator-terms.yaml match whole only: 细颗粒物 by character
+                        # pairs would also be 可吸入颗粒物 (PM10).
                         self.terms.append(Term(ind["code"], ind["name"], variant, units,
-                                               ind.get("applies_to", "both"), _pairs(variant)))
+                                               ind.get("applies_to", "both"),
+                                               frozenset() if text in exact else _pairs(variant)))
         self.subject_names = sorted(set(self.subject_names), key=len, reverse=True)
         # Words a traditional document's conversion must leave as they are (textio.to_simplified).
         self.keep_words = (*tuple(n for n in self.subject_names if not n.isascii()), "指标")
@@ -120,7 +134,7 @@ class Catalogue:
             if item else {}
         if tail and not any(c.score >= BEST_THRESHOLD for c in indicator_cands.values()):
             indicator_cands = self._list_fallback(own, tail, unit, base_unit)
-        if not indicator_cands:
+        if not indicator_cands and not own:  # a list item names its own subject (SO2 of SO2、PM2.5浓度分别为…)
             a, b = clause
             if self._has_subject(window[a:b], anchor - a):
                 window, anchor, clause = window[a:b], anchor - a, (0, b - a)
@@ -129,13 +143,39 @@ class Catalogue:
         out += self._ledger(window, anchor, base_unit)
         return [c for c in sorted(out, key=lambda c: -c.score) if c.score >= CANDIDATE_THRESHOLD]
 
+    def subject_start(self, s: str, clause_start: int, limit: int = 150) -> int | None:
+        """Where the clause that names what a subjectless figure measures begins: the nearest
+        clause before it (within its paragraph) that names an indicator or any other subject;
+        None when there is none. 比例为4.9% after Ⅳ类轻度污染水质断面3个 is that section class's
+        share, not the Ⅰ~Ⅲ类 share named two clauses earlier; 同比下降5.9% after PM2.5浓度为32
+        is the fall of PM2.5; 较“十三五”末提升13.5个百分点 goes back past clauses that only compare."""
+        end = clause_start - 1
+        while end > 0 and clause_start - end < limit:
+            if s[end] in "。\n！!？?":
+                return None
+            a = end
+            while a > 0 and s[a - 1] not in CLAUSE_STOPS:
+                a -= 1
+            text = s[a:end]
+            if any(n in text for n in self.subject_names):
+                return a
+            head = COMPARE_HEAD_RE.sub("", VERB_TAIL_RE.sub("", DATE_RE.sub("", FIGURE_TAIL_RE.sub("", text)).strip()))
+            if len(head) > 4 and not COMPARE_HEAD_RE.match(text) and not NO_SUBJECT_HEAD_RE.match(text.strip()):
+                return a  # a subject of its own (Ⅳ类轻度污染水质断面): no indicator of ours
+            end = a - 1
+        return None
+
     def _has_subject(self, clause_text: str, anchor: int) -> bool:
         """The clause names what its figure measures. A bare measure of at most 4 characters
         (培训比例达到100%, (一、二类)比例为83.5%) refers back to the sentence: no subject of its own."""
         if any(n in clause_text for n in self.subject_names):
             return True
-        head = VERB_TAIL_RE.sub("", clause_text[:anchor].strip())
-        return bool(MEASURE_RE.search(head)) and len(head) > 4
+        head = VERB_TAIL_RE.sub("", DATE_RE.sub("", clause_text[:anchor]).strip())
+        if COMPARE_HEAD_RE.match(head) or head.startswith(("其中", "分别")):
+            return False
+        # 重污染天数同比下降39%, 二氧化硫排放量下降5.6%: a subject of its own, though not ours;
+        # 比例为4.9%, 培训比例达到100%, 县城94.6%, 2022年为22% refer back.
+        return len(head) > 4
 
     def _indicators(self, window: str, anchor: int, unit: str, base_unit: str, region_level: str,
                     clause: tuple[int, int]) -> dict[str, Candidate]:
@@ -220,6 +260,16 @@ def _variants(text: str) -> list[str]:
 MEASURE_RE = re.compile(r"率|比例|比重|占比|指数|浓度|能耗|用水量|满意度|参与度|覆盖度|强度")
 VERB_TAIL_RE = re.compile(r"(?:分别|均|已|共|累计|同比|较上年|比上年|达到|达|为|是|了|约|近|仅|超过|保持|稳定在|"
                           r"提高到|提高|提升到|提升|上升|下降|降至|降到|控制在|不低于|不少于|不高于|不超过)+$")
+CLAUSE_STOPS = "，,。；;：:！!？?\n"
+# A clause that only compares (较上年, 同比, 优于年度目标) or only states a figure names no subject.
+COMPARE_HEAD_RE = re.compile(r"^(?:较|比|与|同比|相比|对比|优于|好于|高于|低于|超过|低于|其中)[^，,]*$")
+# Clauses that qualify or state a result without naming what is measured (扣除沙尘异常超标天后,
+# 创历史最好水平, 实现“七连降”): looking back for the subject goes past them.
+NO_SUBJECT_HEAD_RE = re.compile(r"^(?:扣除|剔除|除去|不含|按照|根据|截至|截止|创|实现|首次|均|位居|位列|居|达到|完成|"
+                                r"超额完成|好于|优于|高于|低于|处于|保持|稳定|持续)")
+DATE_RE = re.compile(r"\d{2,4}年度?|\d{1,2}[-—~至]\d{1,2}月份?|\d{1,2}月份?|\d{1,2}日|上半年|下半年|全年|今年|去年|年底|年末|"
+                     r"截至目前|目前")
+FIGURE_TAIL_RE = re.compile(r"[\d.]+[^\d]*$")
 LIST_SPLIT_RE = re.compile(r"、|和|及|与|以及")
 LIST_SEP_RE = re.compile(r"、|和|及|与")
 
@@ -240,9 +290,21 @@ def _list_item(window: str, anchor: int, clause: tuple[int, int], names: list[st
         return items[index], ""  # full names: 优良天数比例、PM2.5浓度分别为…
     last = items[-1]
     # The tail: the longest end of the last item that ends some indicator name too (综合利用率).
-    cut = next((i for i in range(1, len(last) - 1) if any(n.endswith(last[i:]) for n in names)), len(last))
+    # Never inside a Latin token: PM2.5年均浓度 splits as PM2.5 + 年均浓度, not P + M2.5年均浓度.
+    cut = next((i for i in range(1, len(last) - 1) if not (last[i].isascii() and last[i - 1].isascii())
+                and any(n.endswith(last[i:]) for n in names)), len(last))
     own = last[:cut] if index == len(items) - 1 else items[index]
     return own, last[cut:]
+
+
+def class_ranges(low: str, high: str) -> list[str]:
+    """Ⅰ~Ⅲ类, Ⅰ-Ⅲ类, Ⅰ—Ⅲ类, Ⅰ至Ⅲ类, I-III类 …: one range of water classes as documents join it."""
+    latin = dict(_ROMAN_TO_ASCII)
+    out = []
+    for a, b in ((low, high), (latin[low], latin[high])):
+        for sep in ("~", "-", "—", "–", "至", "到", "－", "～"):
+            out.append(f"{a}{sep}{b}类")
+    return out
 
 
 def _longest_common(a: str, b: str) -> str:
@@ -294,11 +356,14 @@ def _catalogue(standard: str) -> Catalogue:
         for r in std.indicators:
             rows.append({"code": r.code, "name": r.name, "unit": r.unit, "aliases": r.aliases,
                          "applies_to": r.applies_to})
-    # A composite indicator (7 环境空气质量) holds no value of its own: its sub-items do.
+    # A composite indicator (7 环境空气质量) holds no name of its own to match: its sub-items do;
+    # a level of a sub-item's quantity is proposed for it through `level_of` (indicator-terms.yaml).
     parents = {r["code"].rsplit(".", 1)[0] for r in rows if "." in r["code"]}
+    parent_names = {r["code"]: r["name"] for r in rows if r["code"] in parents}
     rows = [r for r in _inherit_units(rows) if r["code"] not in parents]
     ledger = yaml.safe_load((DATA_DIR / "ledger-terms.yaml").read_text(encoding="utf-8"))
-    return Catalogue(rows, ledger)
+    extra = yaml.safe_load((DATA_DIR / "indicator-terms.yaml").read_text(encoding="utf-8"))
+    return Catalogue(rows, ledger, extra, parent_names)
 
 
 def _inherit_units(rows: list[dict]) -> list[dict]:

@@ -170,8 +170,17 @@ UNITS = sorted({
     "项", "件", "台", "辆", "宗", "笔", "株", "棵", "头", "只", "批", "套", "块", "间", "本",
     "册", "幅", "张", "种", "支", "部", "届", "位", "个月", "天", "小时", "分钟", "倍", "字",
     "对", "床", "栋", "艘", "架", "起", "例", "轮", "首", "盏", "眼", "段", "根", "分",
+    # compound measure words (a count of visits, trips, shifts): 艘次 is not 艘
+    "天次", "艘次", "个次", "台次", "航次", "河次", "场次", "辆次", "车次", "批次", "户次", "架次", "人天",
+    "台套", "个位次", "位次", "延长米", "海里", "蒸吨", "总吨", "麻袋", "顶", "枚", "孔",
+    # a count whose measure word is the counted noun: 11乡镇, 9省区, 5市11县, 4市州, 6地
+    "乡镇", "省份", "省市", "省区", "市州", "区县", "县区", "部门", "城市", "省", "市", "县", "地",
+    # Latin and spelled-out units of concentration and noise
+    "ug/m³", "ug/m3", "μg/m3", "µg/m³", "µg/m3", "mg/m³", "mg/m3", "mg/kg", "μg/L", "dB(A)", "dB",
+    "微克每立方米", "毫克每立方米", "毫克每升", "类",
 }, key=len, reverse=True)
-PER_UNITS = ["日", "天", "年", "小时", "月", "人", "亩", "平方米", "万元", "公顷", "立方米", "吨", "户"]
+PER_UNITS = ["平方公里·月", "平方千米·月", "日", "天", "年", "小时", "月", "人", "亩", "平方米", "万元", "公顷",
+             "立方米", "吨", "户", "平方公里", "平方千米"]
 # Units written with 万/亿 in front that stay in the document's unit (3167.6万元, 10万亩).
 # Every other magnitude is kept too (1万份 → 1 万份); `magnitude()` converts when comparing.
 DATE_UNITS = {"年", "月", "日", "号", "周年", "年度", "季度"}
@@ -182,7 +191,14 @@ LOWER_WORDS = ("不少于", "不低于", "不小于", "超过", "高于", "多�
 BOUND_WORDS = sorted([(w, "<=") for w in UPPER_WORDS] + [(w, ">=") for w in LOWER_WORDS],
                      key=lambda wc: -len(wc[0]))
 # Units that after a Chinese numeral are usually a word, not a count: 十分 (very), 十字, 十七大.
-ARABIC_ONLY_UNITS = {"分", "字", "大"}
+ARABIC_ONLY_UNITS = {"分", "字", "大", "地", "城市"}
+NOUN_COUNT_UNITS = {"乡镇", "省份", "省市", "省区", "市州", "区县", "县区", "部门", "城市", "省", "市", "县", "地"}
+# What after a count makes it part of a name (十四届全国人大, 四次会议, 24小时平均, 前5个月).
+NAME_AFTER = {"届": ("全国", "人大", "中央", "全会", "政协", "代表"), "次": ("会议", "全会", "全体"),
+              "小时": ("平均", "滑动", "值班"),
+              "类": ("海水", "水质", "水体", "水", "标准", "功能区", "区", "声", "地区", "产业", "城市", ")", "人员"),
+              "县": ("上", "里", "委", "政府", "直", "级", "域", "城"), "市": ("上", "里", "委", "政府", "直", "级", "域", "民"),
+              "省": ("上", "里", "委", "政府", "直", "级", "域"), "分": ("局", "公司", "会", "区", "钟", "院", "队", "站")}
 NOT_NEAR = ("最近", "附近", "就近", "亲近", "靠近")
 
 _AR = r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -228,10 +244,11 @@ class Quantity:
     masked: bool = False
     value_max: Decimal | None = None
     script: str = "arabic"  # arabic | chinese | mask
+    from_value: Decimal | None = None
 
     @property
     def is_fact(self) -> bool:
-        return self.kind in ("quantity", "percent")
+        return self.kind in ("quantity", "percent", "rank", "class", "duration")
 
 
 def magnitude(unit: str) -> tuple[Decimal, str]:
@@ -333,6 +350,9 @@ def scan(text: str) -> list[Quantity]:
         if not any(q.start <= m.start() < q.end for q in out):
             out.append(Quantity(m.start() - 1, m.end(), Decimal(1), m.group("mag") + m.group("unit"), ">="))
     out += _word_figures(text, out, quotes)
+    from ecociv.extraction import kinds  # kinds builds on this module: imported here, not at the top
+
+    kinds.more(text, out, quotes)
     out.sort(key=lambda q: q.start)
     return out
 
@@ -408,7 +428,7 @@ def _classify(text: str, m: re.Match, quotes) -> Quantity | None:
         return Quantity(start, end, value, m.group("date"), kind="year" if is_year else "date",
                         masked=script == "mask", script=script)
     elif m.group("tenth"):
-        if script != "chinese" or unit or value > 10:
+        if script == "mask" or unit or value > 10:
             return None
         value, unit, kind = value * 10, "%", "percent"  # 八成 = 80 %
     elif not unit:
@@ -430,6 +450,16 @@ def _classify(text: str, m: re.Match, quotes) -> Quantity | None:
         return None  # 三分之一
     if unit == "期" and text[end:end + 2] in ("工程", "项目"):
         return None  # 二期工程: a phase, not a count
+    if unit in NAME_AFTER and text.startswith(NAME_AFTER[unit], end):
+        return None
+    if before == "+" or (unit in NOUN_COUNT_UNITS and script == "mask"):
+        return None  # 2+26城市, xx市: names
+    if unit in ("名", "位") and (before == "后" or text[start - 2:start] == "倒数"):
+        return None  # 后三位, 倒数第1名: counted from the bottom of an unstated total
+    if unit == "届" and "\u4e00" <= after <= "\u9fff":
+        return None  # 十四届全国人大: an ordinal; 已举办七届。 is a count
+    if unit in ("个月", "年") and text[start - 1:start] == "前":
+        return None  # 前5个月: a period
     comparator, word = _comparator_before(text, start)
     start -= word  # the quote shows 近300万元, not 300万元
     if m.group("apx1") or m.group("apx2") or m.group("post") == "以上":

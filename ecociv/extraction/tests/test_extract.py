@@ -30,10 +30,11 @@ def test_a_level_reached_is_not_a_change():
     assert facts("污水处理率由76%提高到81.5%。") == [("76%", 76, "%", "="), ("81.5%", 81.5, "%", "=")]
 
 
-def test_a_rank_change_is_one_fact_and_ranks_alone_are_none():
+def test_a_rank_change_is_one_fact_and_a_rank_alone_is_a_rank():
     (f,) = extract("在全省考核中，我市由第12名提升到第1名。")
     assert (f.quote, f.value, f.from_value, f.comparator, f.kind) == ("第12名提升到第1名", 1, 12, "up", "rank")
-    assert extract("在全省考核中位列第3名。") == []
+    (f,) = extract("在全省考核中位列第3名。")
+    assert (f.quote, f.value, f.kind, f.indicator) == ("第3名", 3, "rank", None)
     (f,) = extract("排名从第2位下降至第5位。")
     assert f.comparator == "down" and f.value == 5
 
@@ -109,8 +110,9 @@ def test_a_list_after_fenbie_maps_item_by_item():
 def test_the_longest_name_wins_and_roman_numerals_match_either_way():
     assert indicators("河湖自然岸线保有率达到88.5%。") == [("88.5%", "19")]
     assert indicators("大陆自然岸线保有率为41.2%。") == [("41.2%", "18")]
-    assert indicators("考核断面水质达到或优于Ⅲ类比例为100%，县城黑臭水体消除比例100%。") == [
-        ("100%", "8.1"), ("100%", "8.3")]
+    # A level of the Ⅰ~Ⅲ类 share is indicator 8 (its change is 8.1), see test_command.
+    assert indicators("考核断面水质达到或优于III类比例为100%，县城黑臭水体消除比例100%。") == [
+        ("100%", "8"), ("100%", "8.3")]
 
 
 def test_fuzzy_names_need_their_head_word():
@@ -120,7 +122,7 @@ def test_fuzzy_names_need_their_head_word():
 
 
 def test_zero_and_index_values_map_by_name_only():
-    assert indicators("劣V类水体比例为零。") == [("零", "8.2")]
+    assert indicators("劣V类水体比例为零。") == [("零", "8")]  # a level of the 8.2 quantity
     assert indicators("全年重污染天数为零。") == [("零", None)]
     assert indicators("生态环境状况指数为67.3，等级为良。") == [("67.3", "10")]
-    assert indicators("国考断面优良率为91.3%。") == [("91.3%", "8.1")]
+    assert indicators("国考断面优良率为91.3%。") == [("91.3%", "8")]
