@@ -128,3 +128,23 @@ def test_gongwen_layout_details_of_the_docx(filled, tmp_path):
         xml = footer._element.xml
         assert "PAGE" in xml and "— " in footer.paragraphs[0].text and f'w:jc w:val="{align}"' in xml
     assert "<w:tblHeader" in docx_xml(data)
+
+
+def test_batch_from_the_command_line_is_one_zip_of_the_children(filled, tmp_path):
+    import zipfile
+
+    out = run(tmp_path, "--region", filled.city.code, "--year", "2025", "--kind", "summary", "--format", "docx",
+              "--batch", "--as", filled.city_admin.username, name="all.zip")
+    names = sorted(zipfile.ZipFile(out).namelist())
+    assert names == ["乙县2025年工作总结.docx", "甲县2025年工作总结.docx"]
+    with zipfile.ZipFile(out) as z:
+        first = docx.Document(io.BytesIO(z.read("甲县2025年工作总结.docx")))
+    assert first.paragraphs[0].text == "甲县2025年生态文明建设示范区创建工作总结"
+
+
+def test_batch_out_of_scope_writes_nothing(filled, tmp_path):
+    out = tmp_path / "all.zip"
+    with pytest.raises(CommandError, match="不在管辖范围内"):
+        call_command("report", "--region", filled.city.code, "--year", "2025", "--kind", "summary", "--format",
+                     "docx", "--batch", "-o", str(out), "--as", filled.admin.username)
+    assert not out.exists()
