@@ -21,9 +21,9 @@ def project_sentences(data: ReportData) -> list[str]:
     led = data.ledger or {}
     projects = led.get("projects") or {}
     total = projects.get("total") or 0
-    if not total:
-        return []
     inv = led.get("investment_wanyuan") or {}
+    if not total:
+        return [f"{data.year}年台账尚未登记重点工程项目（0个，计划总投资{money(_dec(inv.get('planned')))}）。"]
     by_status = projects.get("by_status") or {}
     status_text = "、".join(f"{k}{by_status[k]}个" for k in STATUSES if by_status.get(k))
     out = [f"全年纳入台账的重点工程项目共{total}个，其中{status_text}。"]
@@ -41,9 +41,25 @@ def project_sentences(data: ReportData) -> list[str]:
     return out
 
 
+def responsibility_sentences(led: dict) -> list[str]:
+    r = (led or {}).get("responsibilities") or {}
+    if not r.get("total"):
+        return []
+    line = f"台账列入责任清单的工作任务{r['total']}项，已完成{r.get('done', 0)}项"
+    if r.get("overdue"):
+        depts = "、".join(f"{d}（{n}项）" for d, n in (r.get("overdue_by_department") or {}).items())
+        line += f"，逾期未完成{r['overdue']}项" + (f"，涉及{depts}" if depts else "")
+    return [line + "。"]
+
+
 def work_sections(doc: Document, data: ReportData) -> None:
     if data.ledger is None:
         return
+    resp = responsibility_sentences(data.ledger)
+    if resp:
+        doc.h2("责任清单落实")
+        for line in resp:
+            doc.p(line)
     projects = project_sentences(data)
     if projects:
         doc.h2("重点工程项目有序推进")
@@ -77,11 +93,9 @@ def fund_sentences(funds: dict) -> list[str]:
         rate = funds.get("execution_rate")
         if rate not in (None, ""):
             line += f"，执行率{percent(_dec(rate))}"
+            if funds.get("time_elapsed") not in (None, ""):
+                line += f"（序时进度{percent(_dec(funds['time_elapsed']))}）"
         out.append(line + "。")
-    lagging = funds.get("lagging") or []
-    if lagging:
-        out.append(f"{len(lagging)}项资金执行进度慢于序时进度：" + "、".join(str(x.get("name", x)) if isinstance(x, dict)
-                                                                 else str(x) for x in lagging[:8]) + "。")
     return out
 
 
@@ -94,15 +108,15 @@ def activity_sentences(led: dict) -> list[str]:
             n = v.get("count") if isinstance(v, dict) else v
             unit = v.get("unit", "") if isinstance(v, dict) else ""
             label = v.get("label", kind) if isinstance(v, dict) else kind
-            if n:
-                parts.append(f"{label}{plain(n)}{unit}")
+            if _dec(n):
+                parts.append(f"{label}{plain(_dec(n))}{unit}")
         if parts:
             out.append("全年开展创建宣传和创建活动：" + "，".join(parts) + "。")
     enf = led.get("enforcement") or {}
     if isinstance(enf, dict) and enf:
         parts = []
         for key, label, unit in (("inspections", "开展执法检查", "次"), ("cases", "立案查处环境违法案件", "件")):
-            if enf.get(key):
+            if _dec(enf.get(key)):
                 parts.append(f"{label}{plain(enf[key])}{unit}")
         if _dec(enf.get("fines_wanyuan")):
             parts.append(f"处罚金额{money(_dec(enf['fines_wanyuan']))}")
@@ -118,7 +132,10 @@ def ranking_sentences(data: ReportData) -> list[str]:
         parent = data.region.parent.name if data.region.parent else ""
         out.append(f"在{parent}{data.year}年创建工作考核中，{data.region.name}得分{plain(_dec(own.get('score')))}分，"
                    f"在{own.get('of')}个参评地区中{rank_change(own.get('previous_rank'), own['rank'])}。")
-    if data.ranking:
+    if data.ranking and len({str(_dec(r.get("score"))) for r in data.ranking}) == 1:
+        out.append(f"对所辖{len(data.ranking)}个地区开展年度考核，各地区得分相同（{plain(_dec(data.ranking[0].get('score')))}分），"
+                   "尚未拉开差距。")
+    elif data.ranking:
         top = data.ranking[:3]
         parts = [f"{r['name']}（{plain(_dec(r.get('score')))}分，{rank(r['rank'])}）" for r in top]
         out.append(f"对所辖{len(data.ranking)}个地区开展年度考核，排名靠前的是" + "、".join(parts) + "。")
@@ -135,6 +152,19 @@ def problem_sections(doc: Document, data: ReportData) -> int:
         n += 1
         doc.h2("部分重点项目推进滞后")
         doc.p(f"{by_status['未开工']}个重点工程项目尚未开工，影响相关指标的改善进度。")
+    lagging = ((led.get("funds") or {}).get("lagging")) or []
+    if lagging:
+        n += 1
+        doc.h2("部分资金执行进度滞后")
+        elapsed = (led.get("funds") or {}).get("time_elapsed")
+        names = "、".join(f"{x.get('name')}（执行率{percent(_dec(x.get('rate')))}）" for x in lagging[:8])
+        doc.p(f"{len(lagging)}项资金执行进度慢于序时进度" + (f"（{percent(_dec(elapsed))}）" if elapsed else "")
+              + f"：{names}。")
+    overdue = ((led.get("responsibilities") or {}).get("overdue")) or 0
+    if overdue:
+        n += 1
+        doc.h2("部分责任任务逾期")
+        doc.p(responsibility_sentences(led)[0])
     return n
 
 

@@ -70,6 +70,8 @@ def build_self_evaluation(data: ReportData) -> Document:
               f"退回修改{tasks['returned']}项，逾期未审核{tasks['overdue']}项。")
     else:
         doc.p(f"{year}年尚未在平台下达填报任务。")
+    for line in ledger_text.responsibility_sentences(data.ledger or {}):
+        doc.p(line)
     projects = ledger_text.project_sentences(data) if data.ledger else []
     if projects:
         doc.h2("重点工程建设")
