@@ -62,7 +62,7 @@ def work_sections(doc: Document, data: ReportData) -> None:
             doc.p(line)
     projects = project_sentences(data)
     if projects:
-        doc.h2("重点工程项目有序推进")
+        doc.h2("重点工程项目有序推进" if ((data.ledger or {}).get("projects") or {}).get("total") else "重点工程项目")
         for line in projects:
             doc.p(line)
     funds = (data.ledger or {}).get("funds") or {}
