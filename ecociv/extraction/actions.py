@@ -25,7 +25,7 @@ from ecociv.core.background import start_thread
 from ecociv.entry import actions as entry_actions
 from ecociv.entry.models import Evidence, IndicatorValue, Task
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus, SourceDocument
-from ecociv.extraction.textio import DocumentError, read_bytes
+from ecociv.extraction.textio import IMAGE_SUFFIXES, DocumentError, kind_of, read_bytes
 
 # Below this many characters the extractor runs inside the upload request (60 KB of text takes
 # ≈ 0.2 s, benchmarks/extraction); longer documents run in a thread while the page shows a status.
@@ -39,6 +39,8 @@ class ExtractionError(ValueError):
 
 # ---- upload ----------------------------------------------------------------------------------
 
+ACCEPTED = (".txt", ".docx", ".pdf", ".doc", ".wps", *IMAGE_SUFFIXES)
+
 def check_file(name: str, data: bytes) -> tuple[str, str]:
     """(extension, text). The content decides, not the name: a .docx must be a Word package,
     a .txt must decode as text; anything else is refused before it is stored."""
@@ -48,9 +50,9 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
     if len(data) > limit:
         raise ExtractionError(f"“{name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制")
     ext = PurePath(name).suffix.lower()
-    if ext not in (".txt", ".docx"):
-        raise ExtractionError("只支持 .txt（UTF-8 或 GB18030）和 .docx 文件；.doc 请先另存为 .docx")
-    is_zip = data[:4] == b"PK\x03\x04"
+    if ext not in ACCEPTED:
+        raise ExtractionError("只支持 .txt（UTF-8 或 GB18030）、.docx、.pdf（带文字层）、.doc 和 .wps 文件")
+    kind = kind_of(name, data)
     if ext == ".docx":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -58,7 +60,11 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
                     raise ExtractionError(f"“{name}”不是 Word .docx 文档")
         except zipfile.BadZipFile:
             raise ExtractionError(f"“{name}”的内容不是 Word .docx 文档") from None
-    elif is_zip or b"\x00" in data[:4096]:
+    elif ext == ".pdf" and kind != "pdf":
+        raise ExtractionError(f"“{name}”的内容不是 PDF 文件")
+    elif ext in (".doc", ".wps") and kind not in ("word", "docx"):
+        raise ExtractionError(f"“{name}”的内容不是 Word/WPS 文档")
+    elif ext == ".txt" and (kind != "txt" or b"\x00" in data[:4096]):
         # A binary file renamed .txt (or a UTF-16 text, which GB18030 would read as garbage).
         raise ExtractionError(f"“{name}”的内容不是文本文件，请另存为 UTF-8 或 GB18030 编码的 .txt")
     try:
@@ -131,7 +137,8 @@ def process_document(doc: SourceDocument, *, propose_region: bool = False) -> So
             document=doc, start=f.start, end=f.end, quote=f.quote[:200], subject=(f.subject or "")[:200],
             sentence=f.sentence, value=f.value, value_max=f.value_max, from_value=f.from_value, unit=f.unit[:40],
             comparator=f.comparator, kind=f.kind, masked=f.masked, period=(f.period or "")[:20],
-            region_name=(f.region or "")[:60], indicator_code=f.indicator or "", candidates=f.candidates)
+            region_name=(f.region or "")[:60], indicator_code=f.indicator or "", candidates=f.candidates,
+            explanation=f.explanation)
             for f in facts])
         doc.found_region, doc.found_year = (found_region or "")[:60], found_year or ""
         if propose_region and found_region:

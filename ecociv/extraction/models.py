@@ -72,6 +72,9 @@ class Fact(models.Model):
     region_name = models.CharField(max_length=60, blank=True)
     indicator_code = models.CharField("建议指标", max_length=20, blank=True)
     candidates = models.JSONField(default=list, blank=True)
+    # Why the indicator was proposed (the words that matched) and, where a level and its change
+    # indicator compete, which one and why; shown on the fact's card.
+    explanation = models.TextField("建议依据", blank=True)
 
     status = models.CharField("状态", max_length=10, choices=FactStatus.choices, default=FactStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

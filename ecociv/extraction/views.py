@@ -199,7 +199,7 @@ def _card(f, ctx, *, error="", message="", posted=None) -> dict:
     warnings = []
     if f.masked:
         warnings.append("该数字在文档中被遮盖（**、XX 等），只能填写实际数值后采纳")
-    if f.is_change:
+    if f.is_change and f.indicator_code not in _change_indicators():
         warnings.append("这是变化量（同比/较上年），不是当年数值：请改为当年数值或驳回")
     if f.value_max is not None:
         warnings.append(f"文档写的是范围 {_fmt(f.value)}–{_fmt(f.value_max)}")
@@ -210,12 +210,24 @@ def _card(f, ctx, *, error="", message="", posted=None) -> dict:
         + (f"–{_fmt(f.value_max)}" if f.value_max is not None else "") + f" {f.unit}")
     if f.kind == "rank" and f.from_value is not None:
         value_text = f"由第{_fmt(f.from_value)}名到第{_fmt(f.value)}名"
+    elif f.kind == "class" and f.value is not None:
+        value_text = f"{'优于或达到' if f.comparator == '<=' else ''}{ROMAN.get(int(f.value), _fmt(f.value))}类"
     cands = [{"code": c.get("code", ""), "name": c.get("name", ""), "score": c.get("score"),
               "label": f"{c.get('code', '')} {c.get('name', '')}".strip()} for c in f.indicator_candidates]
     ledger = [{"kind": KIND_LABELS.get(c["kind"], c["kind"]), "name": c.get("name") or c.get("matched", ""),
                "score": c.get("score")} for c in f.ledger_candidates]
     return {"f": f, "indicator": ind, "form": form, "warnings": warnings, "value_text": value_text.strip(),
             "candidates": cands, "ledger": ledger, "error": error, "message": message}
+
+
+ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ", 5: "Ⅴ"}
+
+
+def _change_indicators() -> set[str]:
+    """Sub-indicators whose value IS a change (7.2 PM2.5 下降幅度, 8.1 提高幅度): no warning there."""
+    from ecociv.extraction.mapping import Catalogue
+
+    return set(Catalogue.from_files().level_of)
 
 
 def _norm_unit(u: str) -> str:

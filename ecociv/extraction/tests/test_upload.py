@@ -60,7 +60,8 @@ def test_docx_is_read(world, client):
 
 @pytest.mark.parametrize("name,data,message", [
     ("x.txt", b"", "空文件"),
-    ("x.pdf", b"%PDF-1.4 ...", "只支持"),
+    ("x.pdf", b"%PDF-1.4 ...", "PDF 文件已损坏"),
+    ("x.xls", b"\xd0\xcf\x11\xe0", "只支持"),
     ("x.docx", "不是压缩包".encode(), "不是 Word"),
     ("x.txt", b"PK\x03\x04" + b"\x00" * 50, "不是文本"),
     ("x.txt", b"MZ\x90\x00\x03\x00\x00\x00", "不是文本"),
