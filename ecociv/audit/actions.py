@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
 from ecociv.audit.models import AuditLog
@@ -22,7 +23,7 @@ def _jsonable(value):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # an empty one raises on .url, so test the type
         return value.name or None
     return value
 

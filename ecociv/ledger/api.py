@@ -1,0 +1,19 @@
+from ninja import Router
+
+from ecociv.accounts.scope import get_region_for_user
+from ecociv.ledger.ranking import active_rules, rank_children, rank_departments
+from ecociv.ledger.summary import ledger_summary
+
+router = Router(tags=["工作台账"])
+
+
+@router.get("/summary/{region}/{year}", summary="区划及其下级的台账汇总（与 ecociv ledger summary --json 相同）")
+def summary(request, region: str, year: int):
+    return ledger_summary(get_region_for_user(request.user, region), year)
+
+
+@router.get("/ranking/{region}/{year}", summary="下级区划的考核排名（与 ecociv ranking --json 相同）")
+def ranking(request, region: str, year: int, departments: bool = False):
+    reg = get_region_for_user(request.user, region)
+    rules = active_rules()
+    return rank_departments(reg, year, rules) if departments else rank_children(reg, year, rules)
