@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ecociv.ledger import engine, kinds
 from ecociv.ledger.engine import wan_str
@@ -112,20 +112,31 @@ def responsibility_part(region: Region, year: int, today: dt.date) -> dict:
             "overdue": sum(overdue_by.values()), "overdue_by_department": dict(overdue_by.most_common())}
 
 
-def activity_part(region: Region, year: int) -> dict:
-    counts: dict[str, dict] = defaultdict(lambda: {"items": 0, "count": Decimal(0)})
+def activity_part(region: Region, year: int) -> tuple[dict, dict]:
+    """(activities by kind, enforcement). A row without a 数量 counts as one."""
+    units = {k: v["unit"] for k, v in kinds.activity_kinds().items()}
+    counts: dict[str, dict] = {}
     fines = Decimal(0)
     for kind, group, count, amount in Activity.objects.filter(year=year, **_in(region)).values_list(
             "kind", "group", "count", "amount"):
-        c = counts[kind]
-        c["group"] = group
+        c = counts.setdefault(kind, {"group": group, "label": kind, "unit": units.get(kind, ""), "items": 0,
+                                     "count": Decimal(0)})
         c["items"] += 1
         c["count"] += count if count is not None else 1
         if group == "enforcement" and amount is not None:
             fines += amount
-    return {"by_kind": {k: {"group": v["group"], "items": v["items"], "count": engine.plain(v["count"])}
-                        for k, v in sorted(counts.items())},
-            "fines_wanyuan": wan_str(fines)}
+    for c in counts.values():
+        c["count"] = engine.plain(c["count"])
+    activities = {k: v for k, v in sorted(counts.items()) if v["group"] != "enforcement"}
+    enforcement_kinds = {k: v for k, v in sorted(counts.items()) if v["group"] == "enforcement"}
+    enforcement = {"inspections": (enforcement_kinds.get("执法检查") or {}).get("count", "0"),
+                   "cases": (enforcement_kinds.get("立案查处") or {}).get("count", "0"),
+                   "fines_wanyuan": wan_str(fines), "by_kind": enforcement_kinds}
+    return activities, enforcement
+
+
+def percent(ratio: Decimal) -> str:
+    return engine.plain((Decimal(ratio) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def ledger_summary(region: Region, year: int, *, user=None, today: dt.date | None = None) -> dict:
@@ -140,10 +151,14 @@ def ledger_summary(region: Region, year: int, *, user=None, today: dt.date | Non
     funds, fund_findings = fund_rows(region, year, today)
     budget = engine.total(f["fund"].budget for f in funds)
     executed = engine.total(f["executed"] for f in funds)
+    elapsed = engine.year_elapsed(year, today)
     out["funds"] = {"total": len(funds), "budget_wanyuan": wan_str(budget), "executed_wanyuan": wan_str(executed),
-                    "execution_rate": engine.pct(executed / budget) if budget else None,
-                    "time_elapsed": engine.pct(engine.year_elapsed(year, today))}
+                    # rates in percent (30.58 = 30.58 %), as officials quote them
+                    "execution_rate": percent(executed / budget) if budget else None,
+                    "time_elapsed": percent(elapsed),
+                    "lagging": [{"name": str(f["fund"]), "rate": percent(f["rate"])} for f in funds
+                                if any(x.kind == "execution_lag" for x in f["findings"])]}
     out["responsibilities"] = responsibility_part(region, year, today)
-    out["activities"] = activity_part(region, year)
+    out["activities"], out["enforcement"] = activity_part(region, year)
     out["findings"] = [f.as_json() for f in findings + fund_findings]
     return {"region": region.code, "name": region.name, "year": year, **out}

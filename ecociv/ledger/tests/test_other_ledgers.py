@@ -43,6 +43,8 @@ def test_funds_with_monthly_execution_and_performance(world, tmp_path):
     assert ("execution_over_budget", "创建工作经费（省级）") in kinds
     assert ("execution_lag", "污水厂建设资金（中央）") in kinds  # 30 % spent at half the year
     assert ("performance_deviation", "创建工作经费（县级）") in kinds  # 12 of 20 events
+    assert s["funds"]["execution_rate"] == "30.59" and s["funds"]["time_elapsed"] == "50"
+    assert {x["name"] for x in s["funds"]["lagging"]} == {"污水厂建设资金（中央）", "创建工作经费（县级）"}
 
 
 def test_fund_linked_to_an_unknown_project_is_refused(world, tmp_path):
@@ -66,8 +68,10 @@ def test_activities_kinds_are_data(world, tmp_path):
     assert "新增 3 条" in run("import", str(f), "--kind", "activities")
     assert Activity.objects.get(kind="河长巡河").group == "volunteer"
     s = ledger_summary(world.county, 2026)
-    assert s["activities"]["fines_wanyuan"] == "35.5"
-    assert s["activities"]["by_kind"]["新闻报道"]["count"] == "85"
+    assert s["enforcement"]["fines_wanyuan"] == "35.5" and s["enforcement"]["cases"] == "12"
+    assert s["activities"]["新闻报道"] == {"group": "publicity", "label": "新闻报道", "unit": "条", "items": 1,
+                                       "count": "85"}
+    assert "立案查处" not in s["activities"]
 
 
 def test_responsibilities_overdue_and_progress_by_the_lead_department(world, tmp_path):

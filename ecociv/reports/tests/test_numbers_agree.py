@@ -19,6 +19,17 @@ from ecociv.reports.tests.helpers import NUMBER, TODAY, docx_text, fill_values
 COUNTED = {Status.MET, Status.NOT_MET, Status.PENDING}
 
 
+def _ranking_figures(region, year) -> set[str]:
+    """The 考核 ranking sentence quotes the ledger's ranking engine: score, rank, number ranked."""
+    from ecociv.reports.data import ledger_parts
+
+    _, ranking, own = ledger_parts(region, year)
+    out: set[str] = set()
+    for r in (ranking or []) + ([own] if own else []):
+        out |= {plain(Decimal(r["score"])), str(r["rank"]), str(r.get("of") or ""), str(r.get("previous_rank") or "")}
+    return out
+
+
 def _figures(a, prev) -> set[str]:
     """Every figure the documents may quote, derived from the two assessments directly."""
     out: set[str] = set()
@@ -131,7 +142,7 @@ def test_every_number_in_the_summary_is_the_engines(data):
     allowed |= {delta for _, delta, _ in ch}
     allowed |= {str(tasks.count()), str(tasks.values("department").distinct().count())}
     allowed |= {str(tasks.filter(status=st).count()) for st in ("open", "submitted", "approved", "returned")}
-    allowed |= {str(len(a.blocking))}
+    allowed |= {str(len(a.blocking))} | _ranking_figures(w.county, 2025)
     fails = {
         "binding": sum(r.type == "binding" and r.status in (Status.NOT_MET, Status.MISSING) for r in a.indicators),
         "reference": sum(r.type == "reference" and r.status == Status.NOT_MET for r in a.indicators),
@@ -164,7 +175,7 @@ def test_every_number_in_the_self_evaluation_is_the_engines(data):
     allowed |= {str(tasks.count()), str(tasks.values("department").distinct().count())}
     allowed |= {str(tasks.filter(status=st).count()) for st in ("open", "submitted", "approved", "returned")}
     overdue = tasks.filter(deadline__lt=TODAY).exclude(status="approved").count()
-    allowed |= {str(overdue), str(len(a.blocking)), w.county.code}
+    allowed |= {str(overdue), str(len(a.blocking)), w.county.code} | _ranking_figures(w.county, 2025)
     allowed |= {str(i) for i in range(1, len(a.blocking) + 1)}  # （1）（2）… of the blockers
     allowed |= {str(sum(r.status in (Status.NOT_MET, Status.MISSING) for r in a.indicators)),
                 str(sum(r.status == Status.PENDING for r in a.rows()))}
