@@ -214,6 +214,13 @@ def build_demo(*, by, progress=None) -> dict:
                                                          "source_document": "云溪市大气/水污染防治目标责任书（演示）"})
     created["tasks"] = _demo_tasks([c for _, c in counties], by=by)
     _record_preconditions(regions, by=by)
+    from django.apps import apps
+
+    if apps.is_installed("ecociv.ledger"):
+        from ecociv.ledger.demo import build_ledger_demo
+
+        ledger = build_ledger_demo(city, [c for _, c in counties], by=by, strong=STRONG)
+        created["ledger_rows"] = ledger["created"] + ledger["updated"]
     if any(created.values()):
         record(user=by, action="demo.load", object_type="demo", object_id="qingchuan", object_repr="演示数据",
                after=created)

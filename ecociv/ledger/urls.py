@@ -1,0 +1,21 @@
+from django.urls import path
+
+from ecociv.ledger import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/", views.overview, name="overview"),
+    path("<str:code>/<int:year>/projects/", views.projects, name="projects"),
+    path("<str:code>/<int:year>/funds/", views.funds, name="funds"),
+    path("<str:code>/<int:year>/activities/", views.activities, name="activities"),
+    path("<str:code>/<int:year>/responsibilities/", views.responsibilities, name="responsibilities"),
+    path("<str:code>/<int:year>/letters/", views.add_letter, name="add_letter"),
+    path("<str:code>/<int:year>/findings/", views.findings, name="findings"),
+    path("<str:code>/<int:year>/ranking/", views.ranking_page, name="ranking"),
+    path("<str:code>/<int:year>/ranking/publish/", views.publish, name="publish"),
+    path("<str:code>/<int:year>/ranking/rules/", views.upload_rules, name="upload_rules"),
+    path("responsibility/<int:pk>/progress/", views.update_progress, name="progress"),
+    path("template/<str:kind>/", views.template, name="template"),
+    path("import/<str:kind>/", views.import_page, name="import"),
+]
