@@ -26,7 +26,7 @@ def _ranking_figures(region, year) -> set[str]:
     _, ranking, own = ledger_parts(region, year)
     out: set[str] = set()
     for r in (ranking or []) + ([own] if own else []):
-        out |= {plain(Decimal(r["score"])), str(r["rank"]), str(r.get("of") or ""), str(r.get("previous_rank") or "")}
+        out |= {r["score"], plain(Decimal(r["score"])), str(r["rank"]), str(r.get("of") or ""), str(r.get("previous_rank") or "")}
     return out
 
 
