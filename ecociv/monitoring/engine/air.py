@@ -7,27 +7,18 @@ backends, which is what makes "identical results" a property rather than a hope.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import ibis
 from ibis import _
 
 from .ingest import COL, SCALE
-from .rules import DAILY_ITEM_TABLE, DECIMALS, Rules, RuleSet
+from .rules import DAILY_ITEM_TABLE, EPOCH, ICOL, ITEMS, PRIMARY_BIT, Rules, RuleSet
 
-EPOCH = dt.date(1970, 1, 1)
-# Daily output items and their column names in the computation.
-ITEMS = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_1h", "O3_8h")
-ICOL = {"SO2": "so2", "NO2": "no2", "CO": "co", "PM10": "pm10", "PM2.5": "pm25", "O3_1h": "o3_1h", "O3_8h": "o3_8h"}
-# Bits of the primary-pollutant mask (decoded in Python; strings would cost on both backends).
-PRIMARY_BIT = {item: 1 << i for i, item in enumerate(ITEMS)}
-PERCENTILES = (("CO", 95), ("O3_8h", 90), ("PM2.5", 95), ("PM10", 95), ("SO2", 98), ("NO2", 98))
-MEANS = ("PM2.5", "PM10", "SO2", "NO2")
+__all__ = ["EPOCH", "ICOL", "ITEMS", "PRIMARY_BIT", "annual", "build_daily", "rhe_columns"]
 
 
-def unit_factor(item: str) -> int:
+def unit_factor(rules: Rules, item: str) -> int:
     """Scaled-hourly units per reporting unit (1 ug/m3 = 1000; 0.1 mg/m3 CO = 100)."""
-    return SCALE // 10 ** DECIMALS[item]
+    return SCALE // 10 ** rules.decimals[item]
 
 
 # --- exact integer helpers (inputs non-negative, divisors positive) -------------------------------
@@ -65,13 +56,13 @@ def greatest_nonnull(*xs):
 
 # --- IAQI on rounded daily values ------------------------------------------------------------------
 
-def iaqi_expr(rs: RuleSet, item: str, v):
+def iaqi_expr(rs: RuleSet, decimals: dict, item: str, v):
     """IAQI (HJ 633 式(1), ceiling) of `v`, a rounded daily value in reporting units."""
     if item not in rs.daily_items:
         return ibis.null("int64")
     pol, avg = DAILY_ITEM_TABLE[item]
     segs = rs.tables[(pol, avg)]
-    f = 10 ** DECIMALS[item]
+    f = 10 ** decimals[item]
     branches = []
     for s in segs:
         lo, hi = int(s.bp_lo * f), int(s.bp_hi * f)
@@ -94,7 +85,7 @@ def add_aqi(t, rules: Rules, rs_ids: list[str]):
             return make(sets[0])
         return ibis.cases(*[(t.rs == i, make(rs)) for i, rs in enumerate(sets[:-1])], else_=make(sets[-1]))
 
-    iaqis = {item: per_rs(lambda rs, item=item: iaqi_expr(rs, item, t[ICOL[item]])) for item in ITEMS}
+    iaqis = {item: per_rs(lambda rs, item=item: iaqi_expr(rs, rules.decimals, item, t[ICOL[item]])) for item in ITEMS}
     t = t.mutate(**{f"i_{ICOL[k]}": v for k, v in iaqis.items()})
     top = greatest_nonnull(*[t[f"i_{ICOL[k]}"] for k in ITEMS])
 
@@ -104,7 +95,7 @@ def add_aqi(t, rules: Rules, rs_ids: list[str]):
         missing = ibis.literal(False)
         for item in rs.daily_items:
             missing = missing | t[f"i_{ICOL[item]}"].isnull()
-        return ibis.cases((missing & (top <= 100), ibis.null("int64")), else_=top)
+        return ibis.cases((missing & (top <= rs.good_max), ibis.null("int64")), else_=top)
 
     t = t.mutate(aqi=per_rs(needs_all).cast("int64"))
 
@@ -117,7 +108,8 @@ def add_aqi(t, rules: Rules, rs_ids: list[str]):
         mask = mask + ibis.cases((t[f"i_{ICOL[item]}"] == t.aqi, PRIMARY_BIT[item]), else_=0)
     return t.mutate(
         level=per_rs(level).cast("int64"),
-        primary=ibis.cases((t.aqi > 50, mask), else_=0).cast("int64"),
+        primary=per_rs(lambda rs: ibis.cases((t.aqi > rs.primary_above, mask), else_=0)).cast("int64"),
+        good=per_rs(lambda rs: (t.aqi <= rs.good_max).cast("int64")),
     )
 
 
@@ -156,7 +148,7 @@ def daily_values(hourly, rules: Rules, rs_ids: list[str], calendar):
     d = d.mutate(**wins,
                  lim8=per_rs(lambda rs: ibis.literal(int(rs.limits[("O3", "daily_max_8h_avg")]), "int64")),
                  lim1=per_rs(lambda rs: ibis.literal(int(rs.limits[("O3", "1h_avg")]), "int64")))
-    specs = {COL[p]: (d[f"s_{COL[p]}"], d[f"n_{COL[p]}"] * unit_factor(p))
+    specs = {COL[p]: (d[f"s_{COL[p]}"], d[f"n_{COL[p]}"] * unit_factor(rules, p))
              for p in ("SO2", "NO2", "CO", "PM10", "PM2.5")}
     specs.update({f"w_{j}": (d[f"ws_{j}"], d[f"wn_{j}"] * SCALE) for j in starts})
     specs["o3_1h_raw"] = (d.m_o3, ibis.literal(SCALE, "int64"))
@@ -172,11 +164,20 @@ def daily_values(hourly, rules: Rules, rs_ids: list[str], calendar):
         o3_8h_raw=greatest_nonnull(*[d[f"w_{j}"] for j in starts]),
     )
     # Too few values still give a valid maximum when that maximum already exceeds the limit
-    # (HJ 663-2013 as recalled; rulesets.yaml marks it unverified).
+    # (HJ 663-2013 as recalled; rulesets.yaml marks it unverified). Whether the rounded daily
+    # maximum or the raw one is compared with the limit is the rule set's o3_exceedance_compare.
+    if rules.o3_compare == "raw":
+        over8 = ibis.literal(False)
+        for j in starts:   # a valid window whose exact mean ws / (wn·SCALE) exceeds the limit
+            over8 = over8 | ((d[f"wn_{j}"] >= v["o3_8h_min_hours"]) & (d[f"ws_{j}"] > d.lim8 * d[f"wn_{j}"] * SCALE))
+        over1 = d.m_o3 > d.lim1 * SCALE
+    else:
+        over8, over1 = d.o3_8h_raw > d.lim8, d.o3_1h_raw > d.lim1
+    d = d.mutate(over8=over8.fill_null(False), over1=over1.fill_null(False))
     d = d.mutate(
-        o3_8h=ibis.cases(((d.n_windows >= v["o3_8h_min_windows"]) | (d.o3_8h_raw > d.lim8), d.o3_8h_raw),
+        o3_8h=ibis.cases(((d.n_windows >= v["o3_8h_min_windows"]) | d.over8, d.o3_8h_raw),
                          else_=ibis.null("int64")),
-        o3_1h=ibis.cases(((d.n_o3 >= v["o3_1h_min_hours"]) | (d.o3_1h_raw > d.lim1), d.o3_1h_raw),
+        o3_1h=ibis.cases(((d.n_o3 >= v["o3_1h_min_hours"]) | d.over1, d.o3_1h_raw),
                          else_=ibis.null("int64")),
     )
     return d.select("sid", "day", "year", "month", "rs", *[ICOL[i] for i in ITEMS])
@@ -219,7 +220,7 @@ def annual(daily, rules: Rules):
     v = rules.validity
     aggs = {
         "valid_days": daily.aqi.count(),
-        "good_days": (daily.aqi <= 100).cast("int64").sum(),
+        "good_days": daily.good.sum(),
         "rs_mask": daily.rs.max(),
         "rs_min": daily.rs.min(),
     }
@@ -237,7 +238,7 @@ def annual(daily, rules: Rules):
     mo = m.group_by(["sid", "year"]).aggregate(
         **{f"ok_{ICOL[i]}": (m[f"m_{ICOL[i]}"] >= need).cast("int64").sum() for i in ITEMS})
     a = a.join(mo, ["sid", "year"])
-    for item, p in PERCENTILES:
+    for item, p in rules.percentiles:
         a = a.left_join(percentile_expr(daily, item, p), ["sid", "year"]).drop("sid_right", "year_right")
     return a
 
@@ -247,5 +248,5 @@ def build_daily(hourly, calendar, rules: Rules, rs_ids: list[str], *, station_ma
     if station_map is not None:
         d = region_values(d, station_map)
     d = add_aqi(d, rules, rs_ids)
-    keep = ["sid", "day", "year", "month", "rs", *[ICOL[i] for i in ITEMS], "aqi", "level", "primary"]
+    keep = ["sid", "day", "year", "month", "rs", *[ICOL[i] for i in ITEMS], "aqi", "level", "primary", "good"]
     return d.select(*keep)

@@ -65,9 +65,9 @@ def aqi(rs: RuleSet, iaqis: Mapping[str, int | None]) -> tuple[int | None, list[
     if not present:
         return None, []
     top = max(present.values())
-    if rs.aqi_needs_all_items and len(present) < len(iaqis) and top <= 100:
+    if rs.aqi_needs_all_items and len(present) < len(iaqis) and top <= rs.good_max:
         return None, []                    # HJ 633-2026 §5.3.1
-    primary = [k for k, v in present.items() if v == top] if top > 50 else []
+    primary = [k for k, v in present.items() if v == top] if top > rs.primary_above else []
     return top, primary
 
 
@@ -93,7 +93,9 @@ def good_rate(good_days: int, valid_days: int) -> Decimal | None:
     """优良天数比例 in percent, 1 decimal (rules.md C4)."""
     if not valid_days:
         return None
-    return round_half_even(Fraction(100 * good_days, valid_days), 1)
+    from .rules import load_rules
+
+    return round_half_even(Fraction(100 * good_days, valid_days), load_rules().rounding["good_rate_decimals"])
 
 
 def exceedance_multiple(c: Number, limit: Number) -> Decimal | None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from .rules import POLLUTANTS
 
@@ -94,12 +94,13 @@ class Stations:
     region: dict[str, str]
     name: dict[str, str]
 
-    def arrow(self) -> pa.Table:
-        return pa.table({
-            "sid": pa.array(range(len(self.ids)), pa.int32()),
-            "station": pa.array(self.ids, pa.string()),
-            "region": pa.array([self.region[s] for s in self.ids], pa.string()),
-        })
+    def values_sql(self) -> str:
+        """The stations as an SQL relation (sid, station, region): no Arrow, whose first use
+        imports pandas (~0.6 s of a command's start)."""
+        if not self.ids:
+            return "SELECT CAST(NULL AS INTEGER) AS sid, '' AS station, '' AS region WHERE false"
+        rows = ", ".join(f"({i}, '{_sql_str(s)}', '{_sql_str(self.region[s])}')" for i, s in enumerate(self.ids))
+        return f"SELECT CAST(sid AS INTEGER) AS sid, station, region FROM (VALUES {rows}) t(sid, station, region)"
 
 
 def _cell(v) -> str:
@@ -159,48 +160,87 @@ def load_stations(path: str | Path) -> Stations:
     return Stations(ids, region, name)
 
 
-def _raw_relation(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
-    """Make view `raw_in` (input columns + `row_no`, the header being row 1); return column types."""
+CSV_TYPES = {"station": "VARCHAR", "time": "TIMESTAMP", **dict.fromkeys(POLLUTANTS, "DOUBLE")}
+
+
+def _csv_scan(path: Path, *, typed: bool) -> str:
+    src = f"read_csv('{_sql_str(path)}', header = true, delim = ',', quote = '\"', escape = '\"', "
+    if not typed:
+        return src + "all_varchar = true)"
+    types = ", ".join(f"'{c}': '{t}'" for c, t in CSV_TYPES.items())
+    return src + f"types = {{{types}}}, timestampformat = '%Y-%m-%d %H:%M')"
+
+
+def _sql_str(x) -> str:
+    return str(x).replace("'", "''")
+
+
+@dataclass
+class _Source:
+    """Where the check pass reads from. `scan` is read once; `raw_in` (input columns + row_no,
+    the header being row 1) is made on demand for the Chinese reasons of bad rows only."""
+    scan: str
+    types: dict[str, str]
+    make_raw_in: Callable[[], None]
+    cleanup: Callable[[], None]
+    csv_path: Path | None = None   # the UTF-8 CSV the typed scan reads, for the text fallback
+
+
+def _source(con: duckdb.DuckDBPyConnection, path: Path) -> _Source:
     suffix = path.suffix.lower()
+    noop = lambda: None  # noqa: E731
     if suffix == ".parquet":
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, file_row_number + 2 AS row_no "
-            f"FROM read_parquet('{path}', file_row_number = true)"
-        )
-    elif suffix == ".xlsx":
+        scan = f"read_parquet('{_sql_str(path)}')"
+
+        def raw_parquet():
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, file_row_number + 2 AS row_no "
+                f"FROM read_parquet('{_sql_str(path)}', file_row_number = true)")
+        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {scan})").fetchall())
+        _check_header(list(types))
+        return _Source(scan, types, raw_parquet, noop)
+    if suffix == ".xlsx":
         header, body = _xlsx_rows(path)
         cols = {h: [r[i] if i < len(r) else "" for r in body] for i, h in enumerate(header) if h}
+        _check_header(list(cols))
         cols["row_no"] = list(range(2, len(body) + 2))
+        import pyarrow as pa
+
         con.register("raw_xlsx", pa.table(cols))
         con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT * FROM raw_xlsx")
-    elif suffix in (".csv", ".txt", ""):
-        source = path
-        path = utf8_csv(path)
-        try:
-            with open(path, "rb") as fh:
-                header = [c.strip() for c in next(csv.reader([fh.readline().decode("utf-8-sig")]), [])]
-            _check_header(header)
-            src = f"read_csv('{path}', header = true, delim = ',', quote = '\"', escape = '\"', "
-            # Fast path: numbers parsed by DuckDB's parallel reader. A cell that is not a number makes
-            # it fail as a whole; the text path below then finds and reports every such cell.
-            typed = ", ".join(f"'{c}': 'DOUBLE'" for c in POLLUTANTS)
-            try:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}"
-                            f"types = {{'station': 'VARCHAR', 'time': 'TIMESTAMP', {typed}}}, "
-                            f"timestampformat = '%Y-%m-%d %H:%M')")
-            except duckdb.Error:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {src}all_varchar = true)")
-            # preserve_insertion_order (DuckDB's default) keeps file order in the table, so rowid is
-            # the record's position in the file.
-            con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
-        finally:
-            if path != source:  # raw_tbl holds the rows now (or failed): the UTF-8 copy has served
-                path.unlink(missing_ok=True)
-    else:
+        return _Source("raw_xlsx", dict.fromkeys(cols, "VARCHAR"), noop, noop)
+    if suffix not in (".csv", ".txt", ""):
         raise InputError(f"不支持的文件类型“{path.suffix}”，请使用 CSV、xlsx 或 Parquet")
-    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_in)").fetchall())
-    _check_header(list(types))
-    return types
+    source = path
+    path = utf8_csv(path)
+
+    def cleanup():
+        if path != source:  # the UTF-8 copy of a GB18030 file has served
+            path.unlink(missing_ok=True)
+
+    try:
+        with open(path, "rb") as fh:
+            header = [c.strip() for c in next(csv.reader([fh.readline().decode("utf-8-sig")]), [])]
+        _check_header(header)
+    except BaseException:
+        cleanup()
+        raise
+    typed = _csv_scan(path, typed=True)
+
+    def raw_csv():
+        # Only when rows are bad: a second read, the typed one the check pass used.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {typed}")
+        con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
+    return _Source(typed, {**dict.fromkeys(header, "VARCHAR"), **CSV_TYPES}, raw_csv, cleanup, path)
+
+
+def _text_source(con: duckdb.DuckDBPyConnection, src: _Source) -> _Source:
+    """The CSV again, every cell as text: a cell that is not a number made the typed read fail as
+    a whole, and the text path finds and reports every such cell (a second read, bad files only)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {_csv_scan(src.csv_path, typed=False)}")
+    con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_tbl)").fetchall())
+    return _Source("raw_tbl", types, lambda: None, src.cleanup)
 
 
 def _check_header(header: list[str]) -> None:
@@ -273,40 +313,70 @@ class AirInput:
 
 def read_air(con: duckdb.DuckDBPyConnection, stations: Stations, data_path: str | Path,
              *, max_bad_rows: int = 10_000) -> AirInput:
-    """Check the data file; leave view `hourly(sid, day, hod, so2..pm25)` in `con`."""
-    path = Path(data_path)
-    types = _raw_relation(con, path)
-    con.register("stations_in", stations.arrow())
-    ts, t_ok, t_reason = _time_sql(types["time"])
-    vals, oks, reasons = [], [], []
+    """Check the data file; leave view `hourly(sid, day, hod, so2..pm25)` in `con`.
+
+    The file is read once: values, hour and station are computed and checked in the same scan
+    into table `checked`, whose rowid is the record's position in the file (DuckDB's default
+    preserve_insertion_order keeps file order; the station is looked up through an ENUM cast,
+    a projection, not a join that could reorder rows). Only when rows fail are they read again
+    to word the reasons."""
+    src = _source(con, Path(data_path))
+    try:
+        return _check(con, stations, src, max_bad_rows)
+    finally:
+        src.cleanup()
+
+
+def _register_stations(con: duckdb.DuckDBPyConnection, stations: Stations) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stations_in AS {stations.values_sql()}")
+    # An ENUM with no member cannot be declared; NUL is never a station code in a text file.
+    members = ", ".join(f"'{_sql_str(s)}'" for s in stations.ids) or "'\x00'"
+    con.execute("DROP TYPE IF EXISTS air_station")
+    con.execute(f"CREATE TYPE air_station AS ENUM ({members})")
+
+
+def _create_checked(con: duckdb.DuckDBPyConnection, src: _Source) -> None:
+    ts, t_ok, _ = _time_sql(src.types["time"])
+    vals, oks = [], []
     for p in POLLUTANTS:
-        v, ok, reason = _value_sql(p, types[p])
+        v, ok, _ = _value_sql(p, src.types[p])
         vals.append(f"{v} AS {COL[p]}")
         oks.append(ok)
-        reasons.append(reason)
-    station = "trim(CAST(r.station AS VARCHAR))"
-    s_reason = (f"CASE WHEN r.station IS NULL OR {station} = '' THEN '站点为空' "
-                f"WHEN s.sid IS NULL THEN '站点“' || {station} || '”不在站点文件中' END")
-    src = f"raw_in r LEFT JOIN stations_in s ON s.station = {station}"
-    # One pass computes the values and a cheap ok flag; the Chinese reasons are built afterwards
-    # for the failing rows only.
+    sid = "CAST(enum_code(TRY_CAST(trim(CAST(r.station AS VARCHAR)) AS air_station)) AS INTEGER)"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT r.row_no, s.sid,
-               CAST(epoch({ts}) // 3600 AS BIGINT) AS h,
-               coalesce(s.sid IS NOT NULL AND {t_ok} AND {" AND ".join(oks)}, false) AS ok,
+        SELECT {sid} AS sid, CAST(epoch({ts}) // 3600 AS BIGINT) AS h,
+               coalesce({sid} IS NOT NULL AND {t_ok} AND {" AND ".join(oks)}, false) AS ok,
                {", ".join(vals)}
-        FROM {src}
+        FROM {src.scan} r
     """)
+
+
+def _check(con: duckdb.DuckDBPyConnection, stations: Stations, src: _Source, max_bad_rows: int) -> AirInput:
+    _register_stations(con, stations)
+    try:
+        _create_checked(con, src)
+    except duckdb.Error:
+        if src.csv_path is None:
+            raise
+        src = _text_source(con, src)
+        _create_checked(con, src)
     bad_count, rows, h0, h1 = con.execute(
         "SELECT count(*) FILTER (WHERE NOT ok), count(*) FILTER (WHERE ok), "
         "min(h) FILTER (WHERE ok), max(h) FILTER (WHERE ok) FROM checked").fetchone()
     bad = []
     if bad_count:
+        src.make_raw_in()
+        types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_in)").fetchall())
+        _ts, _ok, t_reason = _time_sql(types["time"])
+        reasons = [_value_sql(p, types[p])[2] for p in POLLUTANTS]
+        station = "trim(CAST(r.station AS VARCHAR))"
+        s_reason = (f"CASE WHEN r.station IS NULL OR {station} = '' THEN '站点为空' "
+                    f"WHEN s.sid IS NULL THEN '站点“' || {station} || '”不在站点文件中' END")
         bad = con.execute(f"""
             SELECT r.row_no, concat_ws('；', {s_reason}, {t_reason}, {", ".join(reasons)})
-            FROM {src}
-            WHERE r.row_no IN (SELECT row_no FROM checked WHERE NOT ok ORDER BY row_no LIMIT {max_bad_rows})
+            FROM raw_in r LEFT JOIN stations_in s ON s.station = {station}
+            WHERE r.row_no IN (SELECT rowid + 2 FROM checked WHERE NOT ok ORDER BY rowid LIMIT {max_bad_rows})
             ORDER BY r.row_no
         """).fetchall()
     # The same station and hour twice: which one is right cannot be known, so both are reported
@@ -323,13 +393,13 @@ def read_air(con: duckdb.DuckDBPyConnection, stations: Stations, data_path: str 
     if con.execute("SELECT count(*) FROM dup_days").fetchone()[0]:
         con.execute("""
             CREATE OR REPLACE TEMP TABLE dup_keys AS
-            SELECT sid, h, min(row_no) AS first_row FROM checked c
+            SELECT sid, h, min(c.rowid) + 2 AS first_row FROM checked c
             WHERE ok AND EXISTS (SELECT 1 FROM dup_days x WHERE x.sid = c.sid AND x.d = c.h // 24)
             GROUP BY sid, h HAVING count(*) > 1
         """)
         dups = con.execute("""
-            SELECT c.row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
-            JOIN stations_in s ON s.sid = c.sid ORDER BY c.row_no
+            SELECT c.rowid + 2 AS row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
+            JOIN stations_in s ON s.sid = c.sid ORDER BY row_no
         """).fetchall()
     bad_rows = [BadRow(r, reason) for r, reason in bad]
     for row_no, st, first_row, h in dups:

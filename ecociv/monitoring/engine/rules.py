@@ -31,8 +31,13 @@ DAILY_ITEM_TABLE = {
     "O3_1h": ("O3", "1h_avg"),
     "O3_8h": ("O3", "8h_sliding_avg"),
 }
-# Reporting precision: decimals kept after GB/T 8170 rounding (CO in mg/m3, the rest ug/m3).
-DECIMALS = {"SO2": 0, "NO2": 0, "CO": 1, "O3": 0, "PM10": 0, "PM2.5": 0, "O3_1h": 0, "O3_8h": 0}
+ITEMS = DAILY_ITEMS
+# Column of each daily item in the computation (safe SQL identifiers).
+ICOL = {"SO2": "so2", "NO2": "no2", "CO": "co", "PM10": "pm10", "PM2.5": "pm25", "O3_1h": "o3_1h", "O3_8h": "o3_8h"}
+# Bits of the primary-pollutant mask (decoded in Python; strings would cost on both backends).
+PRIMARY_BIT = {item: 1 << i for i, item in enumerate(ITEMS)}
+EPOCH = dt.date(1970, 1, 1)
+O3_COMPARE = ("rounded", "raw")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class RuleSet:
     so2_1h_over_800: int | None
     above_top: int
     aqi_needs_all_items: bool
+    primary_above: int          # 首要污染物 named when AQI > this
+    good_max: int               # 优良 day when AQI <= this
 
     def level_of(self, aqi: int) -> Level:
         for lv in self.levels:
@@ -83,6 +90,20 @@ class Rules:
     validity: dict
     region: dict
     rounding: dict
+    decimals: dict[str, int]                    # reporting decimals per item
+    means: tuple[str, ...]                      # items with an annual mean
+    percentiles: tuple[tuple[str, int], ...]    # (item, p) of the annual percentiles
+
+    @property
+    def o3_compare(self) -> str:
+        return self.validity["o3_exceedance_compare"]
+
+    def choices(self) -> list[str]:
+        """The project decisions that change a result, as shown with each result (lineage)."""
+        v = self.validity
+        which = "修约后的日最大值" if self.o3_compare == "rounded" else "未修约的最大值"
+        flag = "已核实" if v.get("o3_exceedance_compare_verified") else "未核实"
+        return [f"O3 有效数据不足时以{which}与限值比较（{flag}）"]
 
     def by_id(self, rid: str) -> RuleSet:
         for rs in self.rulesets:
@@ -142,5 +163,25 @@ def load_rules() -> Rules:
             o3_8h_over_800=None if o3 in (None, "none") else int(o3),
             so2_1h_over_800=None if r["so2_1h_over_800"] in (None, "none") else int(r["so2_1h_over_800"]),
             above_top=int(r["above_top"]), aqi_needs_all_items=bool(r["aqi_needs_all_items"]),
+            primary_above=int(r["primary_above"]), good_max=int(r["good_max"]),
         ))
-    return Rules(tuple(out), spec["validity"], spec["region"], spec["rounding"])
+    rounding, annual, validity = spec["rounding"], spec["annual"], spec["validity"]
+    decimals = {str(k): int(v) for k, v in rounding["reporting_decimals"].items()}
+    # The integer pipeline carries thousandths: more than 3 decimals cannot be reported exactly.
+    assert set(decimals) >= {*POLLUTANTS, *DAILY_ITEMS} and all(0 <= d <= 3 for d in decimals.values()), decimals
+    assert validity["o3_exceedance_compare"] in O3_COMPARE, validity["o3_exceedance_compare"]
+    percentiles = tuple((str(k), int(v)) for k, v in annual["percentiles"].items())
+    assert all(k in DAILY_ITEMS and 0 < p <= 100 for k, p in percentiles), percentiles
+    return Rules(tuple(out), validity, spec["region"], rounding, decimals,
+                 tuple(str(m) for m in annual["means"]), percentiles)
+
+
+def with_validity(rules: Rules, **changes) -> Rules:
+    """The same rules with validity parameters changed (tests and what-if runs)."""
+    import dataclasses
+
+    return dataclasses.replace(rules, validity={**rules.validity, **changes})
+
+
+# Reporting precision (GB/T 8170 rounding), from rulesets.yaml.
+DECIMALS = load_rules().decimals

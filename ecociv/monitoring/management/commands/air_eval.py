@@ -5,7 +5,6 @@ import sys
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from ecociv.monitoring.engine.api import ENGINES, evaluate_air, tqdm_progress
 from ecociv.monitoring.engine.ingest import InputError
@@ -14,6 +13,9 @@ SHOWN_BAD_ROWS = 20
 
 
 class Command(BaseCommand):
+    # The system checks import every URLconf, view and API module of the project (ninja, openpyxl,
+    # pandas: ~1 s); this command serves no URL and writes only through the feed's actions.
+    requires_system_checks = []
     help = "环境空气质量年度评价（HJ 633 / GB 3095 / HJ 663）：逐日 AQI、优良天数比例、年均值与百分位数"
 
     def add_arguments(self, parser):
@@ -91,6 +93,8 @@ def check_feed_arguments(o: dict, *, need_region: bool = False) -> None:
 
 
 def feed(cmd, kind: str, inputs: list[dict], params: dict, results: dict, o: dict) -> None:
+    from django.http import Http404
+
     from ecociv.accounts.system import operator
     from ecociv.monitoring.actions import summary_text
     from ecociv.monitoring.feed import FeedError

@@ -11,6 +11,9 @@ from ecociv.monitoring.management.commands.air_eval import add_feed_arguments, c
 
 
 class Command(BaseCommand):
+    # The system checks import every URLconf, view and API module of the project (ninja, openpyxl,
+    # pandas: ~1 s); this command serves no URL and writes only through the feed's actions.
+    requires_system_checks = []
     help = "地表水水质评价（GB 3838-2002）：断面年度类别、地区Ⅰ–Ⅲ类与劣Ⅴ类比例"
 
     def add_arguments(self, parser):

@@ -1,0 +1,34 @@
+"""`ecociv air-eval` without --feed starts without Django's app loading and checks, and without
+Ibis once its SQL is cached; it prints what the Django command prints."""
+import io
+import json
+import subprocess
+import sys
+
+from django.core.management import call_command
+
+PROBE = """
+import sys
+from ecociv.cli import main
+main(["ecociv", "air-eval", {st!r}, {air!r}, "--level", "region", "--json", "--no-progress"])
+loaded = [m for m in ("ibis", "pandas", "pyarrow", "django.contrib.admin", "ecociv.entry.models") if m in sys.modules]
+print("LOADED", ",".join(loaded), file=sys.stderr)
+"""
+
+
+def run_cli(st, air, cache):
+    p = subprocess.run([sys.executable, "-c", PROBE.format(st=str(st), air=str(air))], capture_output=True,
+                       text=True, check=True, env={**__import__("os").environ, "ECOCIV_SQL_CACHE": str(cache)})
+    loaded = p.stderr.split("LOADED", 1)[1].strip()
+    return json.loads(p.stdout), set(filter(None, loaded.split(",")))
+
+
+def test_cli_prints_the_commands_json_and_loads_only_what_it_uses(air_world, tmp_path):
+    st_file, air_file, *_ = air_world
+    cold, loaded_cold = run_cli(st_file, air_file, tmp_path / "sql")
+    warm, loaded_warm = run_cli(st_file, air_file, tmp_path / "sql")
+    out = io.StringIO()
+    call_command("air_eval", str(st_file), str(air_file), "--level", "region", "--json", "--no-progress", stdout=out)
+    assert cold == warm == json.loads(out.getvalue())
+    assert "ibis" in loaded_cold and list((tmp_path / "sql").glob("duckdb-daily-*.sql"))
+    assert loaded_warm == set()
