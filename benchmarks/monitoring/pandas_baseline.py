@@ -22,8 +22,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ecociv.monitoring.engine import aqi_np  # noqa: E402
-from ecociv.monitoring.engine.rules import load_rules  # noqa: E402
+from ecociv.monitoring.engine import aqi_np
+from ecociv.monitoring.engine.rules import load_rules
 
 POLS = {"SO2": "so2", "NO2": "no2", "CO": "co", "PM10": "pm10", "PM2.5": "pm25"}
 ITEMS = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_1h", "O3_8h")
