@@ -2,7 +2,9 @@ from importlib import import_module
 
 from django.apps import apps
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ecociv.api import api
 
@@ -10,6 +12,7 @@ admin.site.site_header = "生态文明建设示范区创建管理平台 · 后�
 admin.site.site_title = "创建管理平台后台"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("ecociv/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("ecociv.accounts.urls")),

@@ -3,9 +3,8 @@ indicator and sub-item, so the 创建办 can file it or send it up."""
 from openpyxl import Workbook
 
 from ecociv.assessment.engine import Assessment
-from ecociv.core.targets import format_decimal
-from ecociv.dashboard.queries import value_text
-from ecociv.dashboard.xlsx import add_sheet, response, status_fill
+from ecociv.core.xlsx import add_sheet, response, status_fill
+from ecociv.dashboard.queries import value_cell
 
 HEADER = ["序号", "指标名称", "领域", "属性", "单位", "数值", "目标值", "目标适用类别", "上级下达目标", "差距", "达标情况",
           "趋势", "趋势说明", "判定依据", "牵头部门", "数值状态"]
@@ -15,8 +14,8 @@ def assessment_rows(a: Assessment) -> list[list]:
     rows = []
     for r in a.rows():
         rows.append([r.code, r.name, r.area, {"binding": "约束性", "reference": "参考性"}.get(r.type, ""),
-                     r.indicator.unit, value_text(r), r.target_display, r.region_class_label,
-                     r.assigned.display if r.assigned else "", format_decimal(r.gap) if r.gap is not None else "",
+                     r.indicator.unit, value_cell(r), r.target_display, r.region_class_label,
+                     r.assigned.display if r.assigned else "", r.gap,
                      r.status.label, r.trend.label if r.trend else "", r.trend.reason if r.trend else "", r.reason,
                      r.lead_department, {"approved": "已审核", "submitted": "已提交", "draft": "草稿",
                                          "returned": "已退回"}.get(r.value_status, "未填报")])
@@ -28,7 +27,7 @@ def assessment_workbook(a: Assessment):
     s = a.summary
     caption = (f"{a.region.name}（{a.region.code}）{a.year}年达标评估：{a.verdict_label}　约束性达标 "
                f"{s['binding_met']}/{s['binding_total']}，参考性达标 {s['reference_met']}/{s['reference_total']}，"
-               f"缺失 {s['missing']}，待核实 {s['pending']}（判定规则 {a.rules.version}）")
+               f"缺失 {s['missing']}，待核实 {s['pending']}（判定规则 {a.rules.version_label}）")
     rows = assessment_rows(a)
     ws, r0 = add_sheet(wb, "指标达标情况", HEADER, rows, caption=caption,
                        widths={2: 34, 7: 26, 13: 30, 14: 40, 15: 16})
@@ -39,6 +38,6 @@ def assessment_workbook(a: Assessment):
     add_sheet(wb, "不达标原因", ["编码", "名称", "原因"], [[b.code, b.name, b.reason] for b in a.blocking],
               widths={2: 40, 3: 80})
     add_sheet(wb, "判定规则参数", ["参数", "取值", "是否核实", "来源"],
-              [[p.label, str(p.value), "已核实" if p.verified else "未核实", p.source] for p in a.rules.parameters.values()],
+              [[p.label, p.value, "已核实" if p.verified else "未核实", p.source] for p in a.rules.parameters.values()],
               widths={1: 36, 4: 60})
     return response(wb, f"{a.region.name}{a.year}年达标评估.xlsx")

@@ -63,6 +63,15 @@ class Rules:
     def __getitem__(self, key: str):
         return self.parameters[key].value
 
+    @property
+    def version_label(self) -> str:
+        """The version as people read it: "default-2026.1" → "2026.1 版" (the word before the
+        number names the file's origin, an identifier, not text for users)."""
+        import re
+
+        m = re.search(r"\d[\w.]*$", self.version)
+        return f"{m.group(0)} 版" if m else "自定义版本"
+
     def condition(self, code: str) -> Condition | None:
         return next((c for c in self.preconditions + self.vetoes if c.code == code), None)
 

@@ -34,6 +34,8 @@ STATUS_LABELS = {
 
 NUMERIC_OPS = (">=", "<=", ">", "<", "=")
 OPS = (*NUMERIC_OPS, "text")
+# How a person reads each comparison (forms show these; files and the API keep the codes).
+OP_LABELS = {">=": "≥ 不低于", "<=": "≤ 不高于", ">": "> 高于", "<": "< 低于", "=": "= 等于", "text": "文字目标（不比较数值）"}
 
 # Region classes named in the standards' target columns, with the region attribute that
 # carries them. Order = precedence when several classes of one indicator match a region:

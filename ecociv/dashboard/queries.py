@@ -61,6 +61,22 @@ def value_text(r: IndicatorResult) -> str:
     return "—"
 
 
+def value_cell(r: IndicatorResult):
+    """The value as an export stores it: the number itself (the unit goes in its own column),
+    or the text a qualitative or composite indicator shows."""
+    if r.sub_items:
+        return "见分项"
+    if r.value is not None:
+        return r.value
+    if r.achieved is not None:
+        return "已完成" if r.achieved else "未完成"
+    return ""
+
+
+def unit_text(r: IndicatorResult) -> str:
+    return r.indicator.unit if r.indicator.unit not in ("-", "%/-") else ""
+
+
 # Recent matrices, keyed by the regions shown, the year and the data version. Kept in-process
 # (no pickling: the entries hold the assessment objects the template reads) and small.
 _MATRIX_CACHE: OrderedDict = OrderedDict()

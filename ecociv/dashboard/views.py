@@ -5,9 +5,8 @@ from openpyxl import Workbook
 
 from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.assessment.engine import assess, number
-from ecociv.core.targets import format_decimal
+from ecociv.core.xlsx import add_sheet, response, status_fill
 from ecociv.dashboard import queries as q
-from ecociv.dashboard.xlsx import add_sheet, response, status_fill
 from ecociv.regions.models import Level, Region
 
 
@@ -66,10 +65,10 @@ def matrix_export(request, code, year):
     detail = []
     for a in data["assessments"]:
         for r in a.rows():
-            detail.append([a.region.code, a.region.name, r.code, r.name, r.status.label, q.value_text(r),
-                           r.target_display, format_decimal(r.gap) if r.gap is not None else "", r.reason])
-    add_sheet(wb, "明细", ["区划代码", "区划", "序号", "指标", "达标情况", "数值", "目标值", "差距", "判定依据"], detail,
-              widths={4: 30, 7: 24, 9: 50})
+            detail.append([a.region.code, a.region.name, r.code, r.name, r.status.label, q.value_cell(r),
+                           q.unit_text(r), r.target_display, r.gap, r.reason])
+    add_sheet(wb, "明细", ["区划代码", "区划", "序号", "指标", "达标情况", "数值", "单位", "目标值", "差距", "判定依据"],
+              detail, widths={4: 30, 8: 24, 10: 50})
     return response(wb, f"{region.name}{year}年达标矩阵.xlsx")
 
 
@@ -93,12 +92,12 @@ def region_export(request, code, year):
     o = q.region_overview(a)
     wb = Workbook()
     rows = [[p["leaf"].code, p["leaf"].name, p["top"].type and {"binding": "约束性", "reference": "参考性"}.get(p["top"].type, ""),
-             p["leaf"].status.label, q.value_text(p["leaf"]), p["leaf"].target_display,
-             format_decimal(p["leaf"].gap) if p["leaf"].gap is not None else "", p["department"], p["leaf"].reason]
+             p["leaf"].status.label, q.value_cell(p["leaf"]), q.unit_text(p["leaf"]), p["leaf"].target_display,
+             p["leaf"].gap, p["department"], p["leaf"].reason]
             for p in o["problems"]]
-    ws, r0 = add_sheet(wb, "未达标与缺失指标", ["序号", "指标", "属性", "情况", "数值", "目标值", "差距", "牵头部门", "原因"], rows,
-                       caption=f"{region.name}{year}年 未达标、缺失与待核实指标（{a.verdict_label}）",
-                       widths={2: 30, 6: 24, 8: 16, 9: 50})
+    ws, r0 = add_sheet(wb, "未达标与缺失指标", ["序号", "指标", "属性", "情况", "数值", "单位", "目标值", "差距", "牵头部门", "原因"],
+                       rows, caption=f"{region.name}{year}年 未达标、缺失与待核实指标（{a.verdict_label}）",
+                       widths={2: 30, 7: 24, 9: 16, 10: 50})
     for i, p in enumerate(o["problems"], start=r0 + 1):
         fill = status_fill(p["leaf"].status)
         if fill:
@@ -168,6 +167,6 @@ def completeness_export(request, code, year):
               [[d["name"]] + [d["counts"][b] for b, _ in data["buckets"]] + [d["total"], d["share"]]
                for d in data["departments"]], widths={1: 22})
     add_sheet(wb, "逾期任务", ["区划", "部门", "任务", "截止日期", "状态", "逾期天数"],
-              [[t.region.name, t.department.name, t.title, f"{t.deadline.year}年{t.deadline.month}月{t.deadline.day}日",
+              [[t.region.name, t.department.name, t.title, t.deadline,
                 t.get_status_display(), t.days_late] for t in data["late"]], widths={3: 40, 4: 16})
     return response(wb, f"{region.name}{year}年填报完成情况.xlsx")

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from ecociv.accounts.models import Department, Role
 from ecociv.accounts.scope import visible_regions
 from ecociv.audit.models import AuditLog
-from ecociv.core.targets import format_decimal, select_target
+from ecociv.audit.present import present
+from ecociv.core.targets import select_target
 from ecociv.entry import actions
 from ecociv.entry.checks import definitions, needs_achieved
 from ecociv.entry.models import Evidence, IndicatorValue, TaskStatus, ValueStatus
@@ -331,45 +332,17 @@ def task_review(request, task_id):
     return redirect("entry:task", task_id=task.pk)
 
 
-ACTION_LABELS = {
-    "value.save": "保存", "value.submit": "提交", "value.approve": "审核通过（锁定）", "value.return": "退回",
-    "value.reopen": "重新打开", "value.import": "导入", "value.compute": "监测计算写入", "evidence.add": "上传佐证材料",
-    "evidence.remove": "删除佐证材料",
-}
-
-
 @login_required
 def value_history(request, value_id):
     value = get_value_for_user(request.user, value_id)
     rows = AuditLog.objects.filter(object_type="entry.indicatorvalue", object_id=str(value.pk)).order_by("at", "id")
+    # The audit page's presentation (labels, before → after, masking): one rule for both.
     entries = []
     for a in rows:
-        before, after = a.before or {}, a.after or {}
-        changes = []
-        for key, label in (("value", "数值"), ("achieved", "是否完成"), ("note", "情况说明"), ("status", "状态"),
-                           ("file", "文件")):
-            b, a_ = _show(key, before.get(key)), _show(key, after.get(key))
-            if b != a_:
-                changes.append((label, b, a_))
-        entries.append({"a": a, "label": ACTION_LABELS.get(a.action, a.action), "changes": changes,
-                        "checks": after.get("checks", [])})
+        shown = present(a, request.user)
+        entries.append({"a": a, "label": shown.action, "changes": [c for c in shown.changes if c[0] != "检查提示"],
+                        "checks": (a.after or {}).get("checks", []) if isinstance(a.after, dict) else []})
     task = visible_tasks(request.user).filter(region=value.region, year=value.year,
                                               items__indicator=value.indicator).first()
     return render(request, "entry/history.html", {"value": value, "entries": entries, "task": task})
 
-
-def _show(key, v):
-    if v is None or v == "":
-        return "—"
-    if key == "status":
-        return ValueStatus(v).label if v in ValueStatus.values else v
-    if key == "achieved":
-        return "是" if v else "否"
-    if key == "value":
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            return format_decimal(Decimal(str(v)))
-        except InvalidOperation:
-            return v
-    return v

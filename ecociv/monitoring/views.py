@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import get_region_for_user
 from ecociv.core.background import stale_limit
-from ecociv.monitoring import runs
+from ecociv.monitoring import runs, samples
 from ecociv.monitoring.actions import RerunError, create_run, rerun, summary_text
 from ecociv.monitoring.engine.api import ENGINES
 from ecociv.monitoring.engine.rules import load_rules
@@ -54,6 +54,10 @@ def index(request):
     if request.method == "POST":
         region = get_region_for_user(request.user, request.POST.get("region", ""), write=True)
         kind = request.POST.get("kind")
+        files = request.FILES
+        if request.POST.get("sample") == "1":
+            # One click: the packaged sample files, with this region's code, through the same path.
+            files = samples.uploads(kind, region.code)
         try:
             if kind == RunKind.AIR:
                 level = request.POST.get("level", "region")
@@ -62,11 +66,11 @@ def index(request):
                 if level not in ("station", "region") or engine not in dict(_available_engines()) or (
                         standard and standard not in dict(_standards())):
                     raise runs.UploadError("参数无效，请重新选择")
-                uploads = [("stations", request.FILES.get("stations"), "站点文件", runs.SUFFIXES["stations"]),
-                           ("data", request.FILES.get("data"), "监测数据文件", runs.SUFFIXES["data"])]
+                uploads = [("stations", files.get("stations"), "站点文件", runs.SUFFIXES["stations"]),
+                           ("data", files.get("data"), "监测数据文件", runs.SUFFIXES["data"])]
                 params = {"level": level, "engine": engine, "standard": standard}
             elif kind == RunKind.WATER:
-                uploads = [("data", request.FILES.get("data"), "水质数据文件", runs.WATER_SUFFIXES)]
+                uploads = [("data", files.get("data"), "水质数据文件", runs.WATER_SUFFIXES)]
                 params = {}
             else:
                 raise runs.UploadError("请选择评价类型")
@@ -81,8 +85,40 @@ def index(request):
     return render(request, "monitoring/index.html", {
         "regions": regions, "error": error, "engines": _available_engines(), "standards": _standards(),
         "recent": visible_runs(request.user)[:20], "max_mb": runs.max_upload_bytes() // 1024 // 1024,
-        "posted": request.POST if request.method == "POST" else {},
+        "posted": request.POST if request.method == "POST" else {}, "samples": samples.SAMPLES,
     })
+
+
+@login_required
+def sample_file(request, name):
+    """A packaged sample file; with ?region=CODE (a region in scope) its region column says CODE."""
+    sample = samples.BY_NAME.get(name)
+    if sample is None:
+        raise Http404("没有这个示例文件")
+    code = request.GET.get("region", "")
+    if code:
+        code = get_region_for_user(request.user, code).code
+    from django.http import HttpResponse
+
+    resp = HttpResponse(samples.content(name, code or None), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+def over_iii_text(items: list) -> str:
+    """Items worse than class III as people read them: "COD（Ⅳ类，超标 0.39 倍）"."""
+    from ecociv.monitoring.engine.water import CLASS_CN
+
+    out = []
+    for it in items:
+        if not isinstance(it, dict):
+            out.append(str(it))
+            continue
+        parts = [CLASS_CN.get(it.get("class"), it.get("class") or "")]
+        if it.get("multiple") is not None:
+            parts.append(f"超标 {it['multiple']} 倍")
+        out.append(f"{it.get('item', '')}（{'，'.join(p for p in parts if p)}）")
+    return "、".join(out)
 
 
 def _region_names(ids):
@@ -117,7 +153,8 @@ def _context(request, run):
             "series": [{"name": name, "data": [t["levels"][i] for t in table]} for i, name in enumerate(LEVELS.values())],
         }, level_names=list(LEVELS.values()))
     else:
-        ctx.update(sections=run.results.get("sections", []), water_regions=[
+        ctx.update(sections=[{**sec, "over_text": over_iii_text(sec.get("over_III") or [])}
+                             for sec in run.results.get("sections", [])], water_regions=[
             {**r, "name": names.get(r["id"], "")} for r in rows])
     ctx["years"] = sorted({r["year"] for r in rows}, reverse=True)
     ctx["feedable"] = run.kind == RunKind.WATER or run.parameters.get("level") == "region"

@@ -20,6 +20,18 @@ def index(request):
                                                   or request.user.is_superuser})
 
 
+def can_write_region(user, region) -> bool:
+    """Whether `get_region_for_user(..., write=True)` lets the user edit (the page shows the
+    button only then, instead of a link to a 403)."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        get_region_for_user(user, region.code, write=True)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @login_required
 def detail(request, code):
     region = get_region_for_user(request.user, code)
@@ -29,7 +41,7 @@ def detail(request, code):
     return render(request, "regions/detail.html", {
         "region": region, "children": children, "links": region.links_up.select_related("parent"),
         "departments": region.departments.all(), "standard": standard_for(region, timezone.localdate().year),
-        "this_year": timezone.localdate().year - 1,
+        "this_year": timezone.localdate().year - 1, "can_edit": can_write_region(request.user, region),
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
     })
 
@@ -74,7 +86,7 @@ def targets(request, code, year):
     """Per region-year: the standard in force, each indicator's catalogue target for this
     region's class, and the local override / superior-assigned target with its source."""
     from ecociv.accounts.scope import can_administer
-    from ecociv.core.targets import OPS, select_target
+    from ecociv.core.targets import OP_LABELS, OPS, select_target
     from ecociv.standards.actions import ActionError, choose_standard, set_region_target, standard_for
     from ecociv.standards.models import RegionTarget, Standard
 
@@ -108,5 +120,5 @@ def targets(request, code, year):
                          "override": local.get((ind.pk, "override")), "assigned": local.get((ind.pk, "assigned"))})
     return render(request, "regions/targets.html", {
         "region": region, "year": year, "standard": standard, "rows": rows, "can_edit": can_edit, "error": error,
-        "ops": OPS, "standards": Standard.objects.all(), "years": range(year - 3, year + 2),
+        "ops": [(o, OP_LABELS[o]) for o in OPS], "standards": Standard.objects.all(), "years": range(year - 3, year + 2),
     })

@@ -305,7 +305,13 @@ def apply_overlays(standard: StandardData, directory: Path) -> None:
     aliases = read_overlay(directory / f"aliases-{standard.code}.yaml")
     details = read_overlay(directory / f"details-{standard.code}.yaml")
     allowed = {"lead_department", "direction", "definition", "method", "data_source", "allow_over_100", "unit"}
+    # The notes in Chinese: source files keep their provenance notes as written; users read these.
+    notes = read_overlay(directory / f"notes-zh-{standard.code}.yaml")
+    if notes.get("_standard"):
+        standard.note = str(notes["_standard"])
     for row in standard.indicators:
+        if row.code in notes:
+            row.note = str(notes[row.code])
         extra = aliases.get(row.code) or []
         row.aliases = list(dict.fromkeys(row.aliases + [str(a) for a in extra]))
         for key, value in (details.get(row.code) or {}).items():

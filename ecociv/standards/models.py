@@ -48,7 +48,8 @@ class Standard(models.Model):
         verbose_name = verbose_name_plural = "指标体系"
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.code}）"
+        # What users read: the title and the document number (the code is an identifier for files).
+        return f"{self.title}（{self.doc_no}）" if self.doc_no else self.title
 
 
 class Indicator(models.Model):

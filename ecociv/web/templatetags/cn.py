@@ -44,3 +44,13 @@ def class_label(value):
     from ecociv.core.targets import CLASS_LABELS
 
     return CLASS_LABELS.get(value, value)
+
+
+@register.filter
+def user_message(exc):
+    """An error's message when it was written for people (in Chinese); otherwise empty, so
+    the page shows its own text instead of Django's internals (Resolver404, a dict of tried paths)."""
+    import re
+
+    text = str(exc or "")
+    return text if re.search(r"[\u4e00-\u9fff]", text) and "{" not in text else ""

@@ -12,7 +12,7 @@ def test_login_and_navigate_the_catalogue(page, world):
     browser_login(page, "jia_admin")
     assert page.locator("h1").inner_text() == "首页"
     page.click("nav.sidenav >> text=指标体系")
-    page.click("text=national-2019")
+    page.click("text=国家生态文明建设示范市县建设指标")
     assert "国家生态文明建设示范市县建设指标" in page.locator("h1").inner_text()
     assert page.locator("tr#i29").inner_text().count("≥") == 2  # city and county targets
     screenshot(page, "standard-2019")
