@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ecociv.assessment.engine import Assessment
 from ecociv.core.targets import Status
+from ecociv.core.xlsx import cell_value
 from ecociv.reports.prose import TYPE_LABELS, unit_of, value_text
 
 WAN = '#,##0.00"万元"'
@@ -42,14 +43,18 @@ def write_sheet(wb: Workbook, title: str, caption: str, header: list[str], rows:
     widths = [_width(h) for h in header]
     for i, row in enumerate(rows, start=r0 + 1):
         for j, v in enumerate(row, start=1):
-            c = ws.cell(i, j, v)
+            value, fmt = cell_value(v)  # the conversion every export shares (numbers, 是/否, dates)
+            c = ws.cell(i, j, value)
             c.border = BORDER
             if formats and j in formats and isinstance(v, (int, float, Decimal)):
                 c.number_format = formats[j]
                 shown = f"{v:,.2f}万元" if formats[j] == WAN else f"{float(v) * 100:.1f}%" if formats[j] == PCT else v
             else:
-                shown = v
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+                shown = value
+                if fmt:
+                    c.number_format = fmt
+                else:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
             widths[j - 1] = max(widths[j - 1], _width(shown))
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max_width, max(6, w + 2))

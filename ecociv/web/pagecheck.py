@@ -16,7 +16,7 @@ SITE_TITLE = "生态文明建设示范区创建管理平台"
 ALLOWED_WORDS = {
     "pm", "pm2", "pm10", "pm2.5", "o3", "no2", "so2", "co", "aqi", "iaqi", "cod", "nh3", "gdp", "km", "km2", "mg",
     "m3", "m2", "kg", "t", "kwh", "tce", "ha", "hm2", "db", "ph", "ug", "μg", "g", "l", "min", "h", "d", "mm", "cm",
-    "xlsx", "csv", "docx", "pdf", "txt", "json", "excel", "word", "api", "id", "sha", "sha256", "url", "gb", "hj",
+    "xlsx", "csv", "docx", "doc", "xls", "zip", "pdf", "txt", "json", "excel", "word", "api", "id", "sha", "sha256", "url", "gb", "hj",
     "ii", "iii", "iv", "v", "vi", "sdg", "open", "n", "no", "co2", "ch4", "tp", "tn", "bod", "do", "dox",
     "cl", "gbt", "qr", "ip", "mb", "kb", "token", "bearer", "ecociv", "a", "b", "c", "swagger", "ui", "x",
     "wal", "sqlite", "postgresql", "duckdb", "spark", "pyspark", "ibis", "echarts", "vs", "ok", "cv", "op",
@@ -35,8 +35,12 @@ def watch(page) -> None:
     base = urlparse(getattr(page, "base_url", "http://127.0.0.1"))
 
     def on_console(msg):
-        if msg.type == "error":
-            state["console"].append(f"{page.url}: {msg.text}")
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "")
+        if msg.text.startswith("Failed to load resource") and where.split("#")[0] == page.url.split("#")[0]:
+            return  # the document's own status (a 404 page shown on purpose), not a broken resource
+        state["console"].append(f"{page.url}: {msg.text} ({where})")
 
     def on_request(req):
         u = urlparse(req.url)
