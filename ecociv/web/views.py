@@ -4,6 +4,7 @@ from django.shortcuts import render
 from ecociv.accounts.scope import has_system_role, visible_regions
 from ecociv.entry.models import IndicatorValue, ValueStatus
 from ecociv.standards.models import Standard
+from ecociv.web.todo import todos
 
 
 @login_required
@@ -18,4 +19,5 @@ def home(request):
         "standards": Standard.objects.all(),
         "value_counts": [(ValueStatus(s).label, n) for s, n in counts.items()],
         "latest_year": values.order_by("-year").values_list("year", flat=True).first(),
+        "todos": todos(request.user),
     })
