@@ -140,8 +140,9 @@ def funds(request, code, year):
     if only_warn:
         rows = [r for r in rows if r["findings"]]
     s = summary.ledger_summary(region, year, today=_today())
-    return render(request, "ledger/funds.html", _context(request, region, year, "funds", rows=rows, s=s,
-                                                         only_warn=only_warn))
+    return render(request, "ledger/funds.html", _context(
+        request, region, year, "funds", rows=rows, s=s, only_warn=only_warn, lag=engine.plain(kinds.lag_points()),
+        deviation=engine.plain(kinds.deviation_share() * 100)))
 
 
 @login_required
