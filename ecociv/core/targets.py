@@ -199,6 +199,12 @@ def _clause_kind(clause: str) -> str:
     return "yes_no"
 
 
+def _by_flag(clause: str, achieved: bool, value=None) -> str:
+    """Why a target with no number to compare is judged by the 是否完成 flag — said so that a
+    falling or rising value beside a 未达标 reads as explained, not contradicted."""
+    return f"“{clause.strip()}”按填报的“是否完成”判定：{'是' if achieved else '否'}"
+
+
 def _judge_clause(clause: str, *, value, achieved, previous, assigned, direction) -> tuple[bool | None, str]:
     kind = _clause_kind(clause)
     if kind == "superior":
@@ -206,11 +212,11 @@ def _judge_clause(clause: str, *, value, achieved, previous, assigned, direction
             ok = compare(assigned.op, value, assigned.value)
             return ok, f"上级下达目标{assigned.display}，实际{format_decimal(value)}"
         if achieved is not None:
-            return achieved, "按填报的完成情况判定"
+            return achieved, _by_flag(clause, achieved, value)
         return None, "未录入上级下达的目标或完成情况"
     if kind == "trend":
         if achieved is not None and (value is None or previous is None):
-            return achieved, "按填报的完成情况判定"
+            return achieved, _by_flag(clause, achieved, value)
         if value is None:
             return None, "缺少本年数值"
         if previous is None:
