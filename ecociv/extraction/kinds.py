@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ecociv.extraction.numbers import NumberError, Quantity, parse_number
+from ecociv.extraction.numbers import _UNIT, NumberError, Quantity, parse_number
 
 _N = r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+"
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -44,6 +44,8 @@ CHANGE_BARE_RE = re.compile(r"(?P<verb>同比下降|同比上升|同比改善|�
                             r"(?P<n>\d+\.\d+)(?![\d.%‰A-Za-z\u4e00-\u9fff/])")
 FROM_TO_RE = re.compile(r"[由从](?P<a>\d+(?:\.\d+)?)(?P<verb>降至|降到|下降到|下降至|减少到|减少至|升至|升到|上升到|上升至|"
                         r"提高到|提高至|增至|增加到|增加至|提升至|提升到)(?P<b>\d+(?:\.\d+)?)(?![\d.%‰A-Za-z\u4e00-\u9fff/])")
+# 1万3432元 (13432 元): a magnitude followed by the rest of the number, as people write amounts.
+MIXED_RE = re.compile(rf"(?<![\d.])(?P<hi>\d{{1,4}})(?P<mag>万)(?P<lo>\d{{1,4}})(?![\d.])(?P<unit>{_UNIT})")
 LIST_ITEM_RE = re.compile(r"(?P<first>第)?(?P<n>\d+(?:\.\d+)?)(?P<mag>[万亿]?)(?P<sep>、|和|及|与)$")
 DOWN_WORDS = ("下降", "降低", "改善", "减少", "后退", "退后", "退步", "降至", "降到", "下降到", "下降至", "减少到", "减少至",
               "缩短")
@@ -68,12 +70,21 @@ def _replace(found: list[Quantity], a: int, b: int, q: Quantity) -> None:
 
 def more(text: str, found: list[Quantity], quotes) -> None:
     """Add (or put in place of the scanner's reading) the figures of the kinds above."""
+    _mixed(text, found)
     _ranks(text, found)
     _classes(text, found)
     _durations(text, found)
     _unitless(text, found)
     _shared_units(text, found)
     found.sort(key=lambda q: q.start)
+
+
+def _mixed(text: str, found: list[Quantity]) -> None:
+    for m in MIXED_RE.finditer(text):
+        if m.group("mag") != "万" or len(m.group("lo")) != 4:
+            continue  # 1万3432元 only: 1亿2000万 and 1万500元 are written otherwise
+        value = Decimal(int(m.group("hi")) * 10**4 + int(m.group("lo")))
+        _replace(found, m.start(), m.end(), Quantity(m.start(), m.end(), value, m.group("unit"), "="))
 
 
 def _ranks(text: str, found: list[Quantity]) -> None:

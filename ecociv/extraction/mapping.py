@@ -108,6 +108,8 @@ class Catalogue:
                                                ind.get("applies_to", "both"),
                                                frozenset() if text in exact else _pairs(variant)))
         self.subject_names = sorted(set(self.subject_names), key=len, reverse=True)
+        # One pattern for "does this clause name any indicator": far faster than a loop of `in`.
+        self.subject_re = re.compile("|".join(re.escape(n) for n in self.subject_names))
         # Words a traditional document's conversion must leave as they are (textio.to_simplified).
         self.keep_words = (*tuple(n for n in self.subject_names if not n.isascii()), "指标")
         self.ledger = ledger or {}
@@ -157,7 +159,7 @@ class Catalogue:
             while a > 0 and s[a - 1] not in CLAUSE_STOPS:
                 a -= 1
             text = s[a:end]
-            if any(n in text for n in self.subject_names):
+            if self.subject_re.search(text):
                 return a
             head = COMPARE_HEAD_RE.sub("", VERB_TAIL_RE.sub("", DATE_RE.sub("", FIGURE_TAIL_RE.sub("", text)).strip()))
             if len(head) > 4 and not COMPARE_HEAD_RE.match(text) and not NO_SUBJECT_HEAD_RE.match(text.strip()):
@@ -168,7 +170,7 @@ class Catalogue:
     def _has_subject(self, clause_text: str, anchor: int) -> bool:
         """The clause names what its figure measures. A bare measure of at most 4 characters
         (培训比例达到100%, (一、二类)比例为83.5%) refers back to the sentence: no subject of its own."""
-        if any(n in clause_text for n in self.subject_names):
+        if self.subject_re.search(clause_text):
             return True
         head = VERB_TAIL_RE.sub("", DATE_RE.sub("", clause_text[:anchor]).strip())
         if COMPARE_HEAD_RE.match(head) or head.startswith(("其中", "分别")):

@@ -200,10 +200,7 @@ def looks_traditional(text: str, sample: int = 20000) -> bool:
     cjk = sum(1 for ch in chunk if "\u4e00" <= ch <= "\u9fff")
     if not cjk:
         return False
-    converted = _converter("t2s").convert(chunk)
-    if len(converted) != len(chunk):
-        converted = "".join(_converter("t2s").convert(ch) for ch in chunk)
-    changed = sum(1 for a, b in zip(chunk, converted) if a != b)
+    changed = sum(1 for ch in chunk if "\u4e00" <= ch <= "\u9fff" and _one_char(ch) != ch)
     return changed > 0.02 * cjk
 
 
@@ -216,11 +213,15 @@ def to_simplified(text: str, keep: tuple[str, ...] = ()) -> str:
     for piece in _PIECE.findall(text):
         if not piece:
             continue
+        plain = _char_by_char(piece)
+        if plain == piece:  # no traditional character: nothing for tw2sp to do (and 3× faster)
+            out.append(piece)
+            continue
         conv = cc.convert(piece)
         if len(conv) != len(piece):
-            conv = _char_by_char(piece)
+            conv = plain
         elif keep:
-            conv = _keep_words(conv, _char_by_char(piece), keep)
+            conv = _keep_words(conv, plain, keep)
         out.append(conv)
     result = "".join(out)
     if len(result) != len(text):  # cannot happen with _char_by_char; kept as a guard

@@ -216,7 +216,11 @@ def _card(f, ctx, *, error="", message="", posted=None) -> dict:
               "label": f"{c.get('code', '')} {c.get('name', '')}".strip()} for c in f.indicator_candidates]
     ledger = [{"kind": KIND_LABELS.get(c["kind"], c["kind"]), "name": c.get("name") or c.get("matched", ""),
                "score": c.get("score")} for c in f.ledger_candidates]
+    from ecociv.extraction.mapping import Catalogue
+
+    name = ind.name if ind else Catalogue.from_files().names.get(f.indicator_code, "")
     return {"f": f, "indicator": ind, "form": form, "warnings": warnings, "value_text": value_text.strip(),
+            "indicator_label": f"{f.indicator_code} {name}".strip(),
             "candidates": cands, "ledger": ledger, "error": error, "message": message}
 
 

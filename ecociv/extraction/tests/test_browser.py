@@ -30,6 +30,19 @@ def test_upload_highlight_accept(world, page, tmp_path):
     assert page.locator("#doc-text .hl").count() >= 30
     screenshot(page, "extraction-2-document")
 
+    # Every card says why (issue 16); a level of the Ⅰ~Ⅲ类 share is 8, not its change 8.1 (issue 12).
+    water = doc.facts.get(quote="100%", sentence__contains="国控断面")
+    card = page.locator(f"#fact-{water.pk}")
+    assert water.indicator_code == "8" and card.locator(".proposal b").first.inner_text() == "8 水环境质量"
+    why = card.locator(".why").inner_text()
+    assert "水质优良比例" in why and "水平值" in why and "8.1" in why
+    fall = doc.facts.get(quote="6.7%")
+    fall_card = page.locator(f"#fact-{fall.pk}")
+    assert fall.indicator_code == "7.2" and "变化量" in fall_card.locator(".why").inner_text()
+    assert fall_card.locator(".warn").count() == 0  # the fall IS the value of 7.2
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=screenshot(page, "extraction-6-explanation").replace(".png", "-viewport.png"))
+
     fact = doc.facts.get(quote="94.5%")
     card = page.locator(f"#fact-{fact.pk}")
     assert "7.1" in card.locator("input[name=indicator]").input_value()

@@ -92,3 +92,9 @@ def test_a_shared_unit_reaches_every_number_of_a_list():
     assert facts("3地浓度分别为21、25和30微克/立方米。") == [
         ("3地", 3, "地", "=", "quantity"), ("21", 21, "微克/立方米", "=", "quantity"),
         ("25", 25, "微克/立方米", "=", "quantity"), ("30微克/立方米", 30, "微克/立方米", "=", "quantity")]
+
+
+def test_an_amount_written_with_wan_in_the_middle():
+    assert facts("人均收入由2万1045元增长到2万3310元，口粮产量4560万斤。") == [
+        ("2万1045元", 21045, "元", "=", "quantity"), ("2万3310元", 23310, "元", "=", "quantity"),
+        ("4560万斤", 4560, "万斤", "=", "quantity")]
