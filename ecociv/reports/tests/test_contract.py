@@ -148,3 +148,20 @@ def test_batch_out_of_scope_writes_nothing(filled, tmp_path):
         call_command("report", "--region", filled.city.code, "--year", "2025", "--kind", "summary", "--format",
                      "docx", "--batch", "-o", str(out), "--as", filled.admin.username)
     assert not out.exists()
+
+
+def test_self_evaluation_lists_each_indicators_evidence(filled, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ecociv.entry.models import Evidence, IndicatorValue
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    value = IndicatorValue.objects.filter(region=filled.county, year=2025, indicator__code="5").first()
+    for name in ("信息公开目录.pdf", "政府网站截图.png"):
+        Evidence.objects.create(value=value, file=SimpleUploadedFile(name, b"%PDF-1.4"), original_name=name,
+                                extension=name.rsplit(".", 1)[1], content_type="application/pdf", size=8, sha256="0" * 64)
+    out = run(tmp_path, "--region", filled.county.code, "--year", "2025", "--kind", "self-evaluation", "--format",
+              "docx", name="e.docx")
+    paras, _ = docx_text(out.read_bytes())
+    line = next(t for st, t in paras if st == "Normal" and "《信息公开目录.pdf》" in t)
+    assert "佐证材料：《信息公开目录.pdf》、《政府网站截图.png》" in line
