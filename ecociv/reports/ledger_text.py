@@ -34,7 +34,7 @@ def project_sentences(data: ReportData) -> list[str]:
     out.append(line + "。")
     by_source = inv.get("by_source") or {}
     counts = led.get("projects_by_source") or {}
-    parts = [f"{k}资金{money(_dec(by_source[k]))}（涉及{counts.get(k, 0)}个项目）" for k in SOURCES
+    parts = [f"{k if k == '社会资本' else k + '资金'}{money(_dec(by_source[k]))}（涉及{counts.get(k, 0)}个项目）" for k in SOURCES
              if _dec(by_source.get(k))]
     if parts:
         out.append("按资金来源分，" + "，".join(parts) + "。")
@@ -175,8 +175,8 @@ def finding_notes(doc: Document, data: ReportData) -> None:
     if not findings:
         return
     shown = "；".join(f"{f.get('ref', '')}：{f.get('message', '')}" for f in findings[:10])
-    more = f"等{len(findings)}处" if len(findings) > 10 else f"{len(findings)}处"
-    doc.note(f"台账中有{more}数据前后不一致（{shown}）。文中相关合计按台账登记数引用，核实后请更正。")
+    listed = "前10处：" if len(findings) > 10 else ""
+    doc.note(f"台账中有{len(findings)}处数据前后不一致（{listed}{shown}）。文中相关合计按台账登记数引用，核实后请更正。")
 
 
 def next_sections(doc: Document, data: ReportData) -> None:

@@ -63,7 +63,7 @@ def test_summary_quotes_the_ledger_exactly_and_marks_its_findings(ledgered):
     assert f"计划总投资{money(planned)}" in text and f"{plain(planned, 2)}万元" in text
     for label, amount in s["investment_wanyuan"]["by_source"].items():
         if Decimal(amount):
-            assert f"{label}资金{money(Decimal(amount))}（涉及{s['projects_by_source'][label]}个项目）" in text
+            assert f"{label if label == '社会资本' else label + '资金'}{money(Decimal(amount))}（涉及{s['projects_by_source'][label]}个项目）" in text
     by_status = s["projects"]["by_status"]
     for label, n in by_status.items():
         if n:
