@@ -113,10 +113,10 @@ def _filtered_projects(request, region, year):
 
 
 @login_required
-def projects(request, code, year):
+def projects(request, code, year, export=False):
     region = get_region_for_user(request.user, code)
     qs, f = _filtered_projects(request, region, year)
-    if request.GET.get("export"):
+    if export:
         return _xlsx(excel.export("projects", qs), f"{region.name}{year}年重点项目.xlsx")
     rows = []
     for p in qs:
@@ -130,9 +130,9 @@ def projects(request, code, year):
 
 
 @login_required
-def funds(request, code, year):
+def funds(request, code, year, export=False):
     region = get_region_for_user(request.user, code)
-    if request.GET.get("export"):
+    if export:
         qs = Fund.objects.filter(region__path__startswith=region.path, year=year)
         return _xlsx(excel.export("funds", qs), f"{region.name}{year}年资金与预算执行.xlsx")
     rows, _ = summary.fund_rows(region, year, _today())
@@ -146,7 +146,7 @@ def funds(request, code, year):
 
 
 @login_required
-def activities(request, code, year):
+def activities(request, code, year, export=False):
     region = get_region_for_user(request.user, code)
     qs = Activity.objects.filter(region__path__startswith=region.path, year=year).select_related("region")
     group = request.GET.get("group", "")
@@ -155,7 +155,7 @@ def activities(request, code, year):
         qs = qs.filter(group=group)
     if kind:
         qs = qs.filter(kind=kind)
-    if request.GET.get("export"):
+    if export:
         return _xlsx(excel.export("activities", qs), f"{region.name}{year}年创建活动与执法.xlsx")
     s = summary.ledger_summary(region, year, today=_today())
     return render(request, "ledger/activities.html", _context(
@@ -164,7 +164,7 @@ def activities(request, code, year):
 
 
 @login_required
-def responsibilities(request, code, year):
+def responsibilities(request, code, year, export=False):
     region = get_region_for_user(request.user, code)
     today = _today()
     qs = (Responsibility.objects.filter(region__path__startswith=region.path, year=year)
@@ -175,7 +175,7 @@ def responsibilities(request, code, year):
         qs = qs.filter(lead_department=dept)
     if overdue_only:
         qs = qs.filter(deadline__lt=today).exclude(status=ItemStatus.DONE)
-    if request.GET.get("export"):
+    if export:
         return _xlsx(excel.export("responsibilities", qs), f"{region.name}{year}年任务分解.xlsx")
     items = [{"r": r, "overdue": r.is_overdue(today), "can_update": can_update_progress(request.user, r)} for r in qs]
     s = summary.ledger_summary(region, year, today=today)
@@ -234,7 +234,7 @@ def findings(request, code, year):
 
 
 @login_required
-def ranking_page(request, code, year):
+def ranking_page(request, code, year, export=False):
     region = get_region_for_user(request.user, code)
     rules = ranking.active_rules()
     rows = ranking.rank_children(region, year, rules)
@@ -249,7 +249,7 @@ def ranking_page(request, code, year):
     for r in depts:
         r["previous"] = dept_hist.get(r["name"], {}).get(year - 1)
     labels = {p["key"]: p["label"] for p in rules["regions"] + rules.get("departments", [])}
-    if request.GET.get("export"):
+    if export:
         return _xlsx(_ranking_xlsx(region, year, rows, depts, rules), f"{region.name}{year}年考核排名.xlsx")
     chart = {"years": [f"{y}年" for y in years],
              "series": [{"name": r["name"], "data": r["history"]} for r in rows[:12]], "n": len(rows)}
@@ -308,6 +308,20 @@ def upload_rules(request, code, year):
         except (actions.LedgerError, UnicodeDecodeError) as exc:
             messages.error(request, str(exc) if isinstance(exc, actions.LedgerError) else "规则文件应为 UTF-8 编码")
     return redirect("ledger:ranking", code=region.code, year=year)
+
+
+@login_required
+def rules_file(request):
+    """The active 考核 rules as a YAML file: the starting point for an office's own rules."""
+    from ecociv.ledger.models import RankingRules
+
+    if _top_region(request.user) is None:
+        raise Http404("您没有可查看的区划")
+    uploaded = RankingRules.objects.filter(active=True).first()
+    text = uploaded.content if uploaded else ranking.DEFAULT_RULES.read_text(encoding="utf-8")
+    resp = HttpResponse(text.encode("utf-8"), content_type="application/x-yaml; charset=utf-8")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('考核规则.yaml')}"
+    return resp
 
 
 @login_required

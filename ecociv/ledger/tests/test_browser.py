@@ -3,6 +3,7 @@ page renders its tables and charts (canvas drawn by the vendored ECharts), at 13
 import pytest
 
 from ecociv.conftest import browser_login, screenshot
+from ecociv.web import pagecheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +19,12 @@ def ledger_world(world):
 
 def _no_wider_than_the_screen(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    problems = pagecheck.check(page, extra_allowed={"city_admin"})
+    assert not problems, problems
 
 
 def test_ledger_pages_with_charts(page, ledger_world):
+    pagecheck.watch(page)
     browser_login(page, "city_admin")
     page.click("nav.sidenav >> text=工作台账")
     assert page.locator("h1").inner_text() == "示例市 · 2025年工作台账"
@@ -41,6 +45,7 @@ def test_ledger_pages_with_charts(page, ledger_world):
     page.click(".toolbar >> text=考核排名")
     page.wait_for_selector("#chart-ranking canvas")
     assert page.locator("table.ledger tr").nth(1).inner_text().startswith("第1名")
+    _no_wider_than_the_screen(page)
     screenshot(page, "ledger-ranking")
 
 

@@ -35,7 +35,7 @@ def test_projects_page_flags_the_split_and_exports_what_it_shows(client, data):
     data.login(client, data.viewer)
     r = client.get("/ledger/870121/2026/projects/")
     assert "污水厂" in r.content.decode() and "各来源合计 90 万元" in r.content.decode()
-    r = client.get("/ledger/870121/2026/projects/?export=1")
+    r = client.get("/ledger/870121/2026/projects/export/")
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:3] == ("区划代码", "年度", "项目名称") and rows[1][2] == "污水厂" and rows[1][6] == 100
@@ -49,7 +49,7 @@ def test_exported_file_imports_back_unchanged(client, data, tmp_path):
     assert "新增 3 条" in r.content.decode() and Project.objects.count() == 1
     r = client.post("/ledger/import/projects/", {"apply": "1", "sha256": r.context["sha256"]})
     assert "导入完成" in r.content.decode() and Project.objects.count() == 4
-    exported = client.get("/ledger/870121/2026/projects/?export=1").content
+    exported = client.get("/ledger/870121/2026/projects/export/").content
     exported_file = tmp_path / "e.xlsx"
     exported_file.write_bytes(exported)
     with open(exported_file, "rb") as fh:
