@@ -7,12 +7,12 @@ from ecociv.ledger.summary import ledger_summary
 router = Router(tags=["工作台账"])
 
 
-@router.get("/summary/{region}/{year}", summary="区划及其下级的台账汇总（与 ecociv ledger summary --json 相同）")
+@router.get("/summary/{region}/{year}", summary="区划及其下级的台账汇总（与命令行台账汇总的 JSON 输出相同）")
 def summary(request, region: str, year: int):
     return ledger_summary(get_region_for_user(request.user, region), year)
 
 
-@router.get("/ranking/{region}/{year}", summary="下级区划的考核排名（与 ecociv ranking --json 相同）")
+@router.get("/ranking/{region}/{year}", summary="下级区划（或本级部门）的考核排名（与命令行排名的 JSON 输出相同）")
 def ranking(request, region: str, year: int, departments: bool = False):
     reg = get_region_for_user(request.user, region)
     rules = active_rules()
