@@ -103,7 +103,7 @@ def bench_import(counties):
     dry = time.perf_counter() - t0
     t0 = time.perf_counter()
     out = StringIO()
-    call_command("import_values", str(path), "--approve", stdout=out, verbosity=0)
+    call_command("import_values", str(path), "--draft", stdout=out, verbosity=0)
     full = time.perf_counter() - t0
     from ecociv.entry.models import IndicatorValue
 
@@ -123,8 +123,8 @@ def bench_page(county, dept, filler, admin):
         extra = [i for i in Standard.objects.get(code="national-2019").indicators.filter(sub_items__isnull=True)
                  .order_by("order") if i not in inds]
         inds += extra[: 40 - len(inds)]
-    # The import above approved 2025 and 2024 values for these counties; take them back to
-    # draft so the page shows inputs (the expensive case) and add 2023/2022 history.
+    # The import above entered 2025 and 2024 values (drafts) for these counties; remove them
+    # so the page shows empty inputs (the expensive case), and add 2023/2022 history.
     IndicatorValue.objects.filter(region=county, year=YEAR).delete()
     for year in (YEAR - 3, YEAR - 2):
         IndicatorValue.objects.bulk_create([IndicatorValue(region=county, year=year, indicator=i, value=Decimal(80),
@@ -150,7 +150,7 @@ def bench_page(county, dept, filler, admin):
 def main():
     _by, _city, counties, dept, filler, admin = setup_world()
     n, dry, full = bench_import(counties)
-    print(f"import-values: {n} rows, dry run {dry:.2f} s, import --approve {full:.2f} s (target ≤ 10 s)")
+    print(f"import-values: {n} rows, dry run {dry:.2f} s, import --draft {full:.2f} s (target ≤ 10 s)")
     k, p50, p95, worst = bench_page(counties[0], dept, filler, admin)
     print(f"entry page: {k} indicators, 200 GETs, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms "
           f"(target p95 ≤ 300 ms)")

@@ -18,44 +18,28 @@ from django.utils import timezone
 from ecociv.accounts.models import Department
 from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record
-from ecociv.audit.actions import record_many as audit_record_many
 from ecociv.core.targets import select_target
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
-from ecociv.entry.models import Evidence, IndicatorValue, Task, TaskItem, TaskStatus, ValueSource, ValueStatus
+from ecociv.entry.errors import ApproveBlocked, EntryError, SubmitBlocked, ValueConflict, ValueLocked
+from ecociv.entry.models import (
+    EDITABLE_STATUSES,
+    Evidence,
+    IndicatorValue,
+    Task,
+    TaskItem,
+    ValueSource,
+    ValueStatus,
+    lock_message,
+)
 from ecociv.entry.scope import can_administer_tasks, can_fill, can_review, is_higher_level
+from ecociv.entry.task_status import refresh_task_status, refresh_tasks_of
+from ecociv.entry.writer import ValueWrite, record_many, value_repr, value_state, write_values
 
-VALUE_FIELDS = ["value", "achieved", "note", "status", "review_reason"]
-EDITABLE = (ValueStatus.DRAFT, ValueStatus.RETURNED)
+__all__ = ["ApproveBlocked", "EntryError", "SubmitBlocked", "ValueConflict", "ValueLocked", "record_many",
+           "refresh_task_status", "value_repr", "value_state"]
 
-
-class EntryError(ValueError):
-    """A refused action, with a message fit to show the user."""
-
-
-class SubmitBlocked(EntryError):
-    def __init__(self, problems: list[tuple[object, checks.Finding]]):
-        self.problems = problems
-        lines = [f"{ind.code} {ind.name}：{f.message}" for ind, f in problems]
-        super().__init__("存在须先处理的问题，未提交：\n" + "\n".join(lines))
-
-
-def value_state(v: IndicatorValue | None) -> dict | None:
-    if v is None:
-        return None
-    return {"value": v.value, "achieved": v.achieved, "note": v.note, "status": v.status,
-            "review_reason": v.review_reason}
-
-
-def value_repr(v: IndicatorValue) -> str:
-    return f"{v.region.name} {v.year}年 {v.indicator.code} {v.indicator.name}"
-
-
-def record_many(*, by, action: str, rows) -> None:
-    """One audit row per value (the rows `_audit_value` writes), in batches for imports."""
-    audit_record_many(user=by, action=action, entries=(
-        {"object_type": "entry.indicatorvalue", "object_id": v.pk, "object_repr": value_repr(v), "region": v.region,
-         "before": before, "after": value_state(v), "reason": reason} for v, before, reason in rows))
+EDITABLE = EDITABLE_STATUSES
 
 
 def _audit_value(v, *, by, action, before, reason=""):
@@ -168,42 +152,6 @@ def _task_values(task) -> dict[int, IndicatorValue]:
                                                                      indicator_id__in=ind_ids)}
 
 
-def refresh_task_status(task) -> str:
-    """A task's status follows its values: any returned → 已退回; all approved → 已审核;
-    all submitted or approved → 已提交; else 填报中."""
-    ind_ids = [i for i in task.items.values_list("indicator_id", flat=True) if i]
-    statuses = list(IndicatorValue.objects.filter(region_id=task.region_id, year=task.year,
-                                                  indicator_id__in=ind_ids).values_list("status", flat=True))
-    complete = len(statuses) == len(ind_ids) and ind_ids
-    if ValueStatus.RETURNED in statuses:
-        status = TaskStatus.RETURNED
-    elif complete and all(s == ValueStatus.APPROVED for s in statuses):
-        status = TaskStatus.APPROVED
-    elif complete and all(s in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) for s in statuses):
-        status = TaskStatus.SUBMITTED
-    else:
-        status = TaskStatus.OPEN
-    if status != task.status:
-        now = timezone.now()
-        fields = {"status": status}
-        if status == TaskStatus.APPROVED:
-            fields["approved_at"] = now
-        if status == TaskStatus.SUBMITTED and not task.submitted_at:
-            fields["submitted_at"] = now
-        Task.objects.filter(pk=task.pk).update(**fields)
-        for k, v in fields.items():
-            setattr(task, k, v)
-    return status
-
-
-def _refresh_tasks_of(values):
-    keys = {(v.region_id, v.year) for v in values}
-    ind_ids = {v.indicator_id for v in values}
-    for region_id, year in keys:
-        for task in Task.objects.filter(region_id=region_id, year=year, items__indicator_id__in=ind_ids).distinct():
-            refresh_task_status(task)
-
-
 # ---- values ----------------------------------------------------------------------------------
 
 def _task_item(task, indicator) -> TaskItem:
@@ -228,9 +176,13 @@ def findings_for(value: IndicatorValue | None, *, indicator, region, year, stage
 
 
 def save_value(task, indicator, *, by, raw, achieved: bool | None = None, note: str = "",
-               source: str = ValueSource.MANUAL) -> tuple[IndicatorValue, list[checks.Finding]]:
-    """Store what the filler typed (as an exact decimal) with the 情况说明. Checks run and
-    come back as warnings; only an unreadable number is refused."""
+               source: str = ValueSource.MANUAL, version: int | None = None, lineage: dict | None = None,
+               action: str = "value.save", reason: str = "", audit: dict | None = None,
+               ) -> tuple[IndicatorValue, list[checks.Finding]]:
+    """Store what the filler typed (as an exact decimal) with the 情况说明, through the one
+    writer (lock rule, version). `version` is what the edit form or API client read: a stale
+    one is refused with the other person's change (ValueConflict). Checks run and come back as
+    warnings; only an unreadable number is refused."""
     if not can_fill(by, task):
         raise PermissionDenied("您不能填报该任务")
     _task_item(task, indicator)
@@ -238,23 +190,12 @@ def save_value(task, indicator, *, by, raw, achieved: bool | None = None, note: 
         number = parse_number(raw)
     except NumberFormatError as exc:
         raise EntryError(str(exc)) from None
-    with transaction.atomic():
-        v = (IndicatorValue.objects.select_for_update().filter(region=task.region, year=task.year,
-                                                               indicator=indicator).first())
-        before = value_state(v)
-        if v is None:
-            v = IndicatorValue(region=task.region, year=task.year, indicator=indicator, status=ValueStatus.DRAFT)
-        elif v.status not in EDITABLE:
-            raise EntryError(f"指标 {indicator.code} {v.get_status_display()}，不能修改"
-                             + ("（已锁定）" if v.status == ValueStatus.APPROVED else "（等待审核）"))
-        v.value, v.achieved, v.note = number, achieved, (note or "").strip()
-        v.source, v.updated_by = source, by
-        v.lineage = {"source": source, "task": task.pk}
-        if before is not None and value_state(v) == before:
-            return v, findings_for(v, indicator=indicator, region=task.region, year=task.year)
-        v.save()
-        _audit_value(v, by=by, action="value.save", before=before)
-        refresh_task_status(task)
+    (outcome,) = write_values([ValueWrite(
+        task.region, task.year, indicator, number, achieved=achieved, note=note, version=version,
+        lineage=lineage if lineage is not None else {"source": source, "task": task.pk},
+        where=f"指标 {indicator.code} {indicator.name}", reason=reason, after=audit or {})],
+        by=by, source=source, action=action)
+    v = outcome.value
     return v, findings_for(v, indicator=indicator, region=task.region, year=task.year)
 
 
@@ -307,16 +248,27 @@ def add_evidence(task, indicator, *, by, name: str, data: bytes) -> Evidence:
         raise EntryError(f"“{name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制")
     if not data:
         raise EntryError(f"“{name}”是空文件")
-    ext, mime = sniff(data, name)
-    digest = hashlib.sha256(data).hexdigest()
+    sniff(data, name)
     with transaction.atomic():
         v = IndicatorValue.objects.select_for_update().filter(region=task.region, year=task.year,
                                                               indicator=indicator).first()
         if v is None:
             v = IndicatorValue.objects.create(region=task.region, year=task.year, indicator=indicator,
-                                              status=ValueStatus.DRAFT, updated_by=by)
-        elif v.status not in EDITABLE:
-            raise EntryError(f"指标 {indicator.code} {v.get_status_display()}，不能再添加佐证材料")
+                                              status=ValueStatus.DRAFT, updated_by=by, entered_by=by)
+        return attach_file(v, by=by, name=name, data=data)
+
+
+def attach_file(v: IndicatorValue, *, by, name: str, data: bytes, written_now: bool = False) -> Evidence:
+    """Store a 佐证材料 file on a value the caller may change (add_evidence, the quote of an
+    accepted figure, the computation note of a monitoring feed): content-checked, stored once
+    by its sha256, audited as evidence.add. Refused when the value's status locks it, unless
+    the file documents the write that just set it, in the same transaction (`written_now`: the
+    feed's computation note on a value it entered as 已提交)."""
+    ext, mime = sniff(data, name)
+    if not written_now and (msg := lock_message(v.status)):
+        raise ValueLocked(f"指标 {v.indicator.code} {v.get_status_display()}，不能再添加佐证材料（{msg}）")
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
         ev = Evidence(value=v, original_name=PurePath(name).name[:255], extension=f".{ext}", content_type=mime,
                       size=len(data), sha256=digest, uploaded_by=by)
         path = f"evidence/{digest[:2]}/{digest}.{ext}"
@@ -335,8 +287,8 @@ def remove_evidence(ev: Evidence, *, by) -> None:
     tasks = Task.objects.filter(region=v.region, year=v.year, items__indicator=v.indicator)
     if not any(can_fill(by, t) for t in tasks):
         raise PermissionDenied("您不能修改该任务")
-    if v.status not in EDITABLE:
-        raise EntryError("数据已提交或已锁定，不能删除佐证材料")
+    if msg := lock_message(v.status):
+        raise ValueLocked(f"数据{v.get_status_display()}，不能删除佐证材料（{msg}）")
     with transaction.atomic():
         record(user=by, action="evidence.remove", obj=v, object_repr=value_repr(v), region=v.region,
                before={"file": ev.original_name, "sha256": ev.sha256})
@@ -383,7 +335,10 @@ def submit_task(task, *, by) -> int:
         findings = task_findings(task, stage="submit")
         inds = {it.indicator_id: it.indicator for it in task.items.select_related("indicator")
                 if it.indicator_id}
-        problems = [(inds[i], f) for i, fs in findings.items() for f in fs if f.blocking]
+        # Only what the submitter can still change blocks: a value already 已提交 or 已审核 is
+        # the reviewer's (approve_values refuses to lock one that fails a blocking check).
+        fixed = {v.indicator_id for v in _task_values(task).values() if lock_message(v.status)}
+        problems = [(inds[i], f) for i, fs in findings.items() if i not in fixed for f in fs if f.blocking]
         if problems:
             raise SubmitBlocked(problems)
         now = timezone.now()
@@ -402,34 +357,63 @@ def submit_task(task, *, by) -> int:
         return n
 
 
-def approve_values(values, *, by, comment: str = "") -> int:
-    """已提交 → 已审核 (locked), in bulk; all or none."""
+def approval_problems(values, *, by) -> tuple[list[str], list[str]]:
+    """(refusals, blocking findings) for approving `values`. Refusals are final: the person who
+    entered or last changed a value cannot approve it (maker-checker). Blocking findings are
+    the checks a submit would run (evidence for binding indicators included): a reviewer may
+    lock such a value only with an explicit, audited override reason."""
     values = list(values)
+    refusals = [f"{value_repr(v)}：由您录入或最后修改，须由另一位审核人审核（录入与审核分离）"
+                for v in values if by.pk is not None and by.pk in (v.entered_by_id, v.updated_by_id)]
+    ev = {}
+    for vid in Evidence.objects.filter(value__in=values).values_list("value_id", flat=True):
+        ev[vid] = ev.get(vid, 0) + 1
+    findings = checks.check_many([checks.Candidate(v.region, v.year, v.indicator, v.value, v.achieved,
+                                                   ev.get(v.pk, 0)) for v in values], stage="submit")
+    blocking = [f"{value_repr(v)}：{f.name}：{f.message}" for v, fs in zip(values, findings, strict=True)
+                for f in fs if f.blocking]
+    return refusals, blocking
+
+
+def approve_values(values, *, by, comment: str = "", override: str = "") -> int:
+    """已提交 → 已审核 (locked), in bulk; all or none. A value failing a blocking check is refused
+    unless `override` gives the reviewer's reason, which the audit row keeps with the findings."""
+    values = list(values)
+    override = (override or "").strip()
     with transaction.atomic():
-        locked = list(IndicatorValue.objects.select_for_update().select_related("region", "indicator")
-                      .filter(pk__in=[v.pk for v in values]))
+        locked = list(IndicatorValue.objects.select_for_update().select_related(
+            "region", "indicator", "indicator__standard", "indicator__parent").prefetch_related("indicator__targets")
+            .filter(pk__in=[v.pk for v in values]))
         for v in locked:
             if not can_review(by, v.region):
                 raise PermissionDenied("您不能审核该数据")
             if v.status != ValueStatus.SUBMITTED:
                 raise EntryError(f"{value_repr(v)}：状态为“{v.get_status_display()}”，只有已提交的数据可以审核通过")
+        refusals, blocking = approval_problems(locked, by=by)
+        if refusals:
+            raise ApproveBlocked(refusals)
+        if blocking and not override:
+            raise ApproveBlocked([*blocking, "如确需放行，请填写放行理由后再审核通过（将记入审计日志）"])
         now = timezone.now()
         for v in locked:
             before = value_state(v)
             v.status, v.reviewed_by, v.reviewed_at, v.review_reason = ValueStatus.APPROVED, by, now, ""
             v.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"])
-            _audit_value(v, by=by, action="value.approve", before=before, reason=comment)
-        _refresh_tasks_of(locked)
+            mine = [b for b in blocking if b.startswith(value_repr(v) + "：")]
+            after = value_state(v) | ({"override": {"reason": override, "findings": mine}} if mine else {})
+            record(user=by, action="value.approve", obj=v, object_repr=value_repr(v), region=v.region, before=before,
+                   after=after, reason=f"放行：{override}" + (f"；{comment}" if comment else "") if mine else comment)
+        refresh_tasks_of(locked)
         return len(locked)
 
 
-def approve_task(task, *, by, comment: str = "") -> int:
+def approve_task(task, *, by, comment: str = "", override: str = "") -> int:
     if not can_review(by, task.region):
         raise PermissionDenied("您不能审核该任务")
     ids = [v.pk for v in _task_values(task).values() if v.status == ValueStatus.SUBMITTED]
     if not ids:
         raise EntryError("该任务没有待审核的数据")
-    return approve_values(IndicatorValue.objects.filter(pk__in=ids), by=by, comment=comment)
+    return approve_values(IndicatorValue.objects.filter(pk__in=ids), by=by, comment=comment, override=override)
 
 
 def return_value(value, *, by, reason: str) -> IndicatorValue:
@@ -448,7 +432,7 @@ def return_value(value, *, by, reason: str) -> IndicatorValue:
         v.status, v.review_reason, v.reviewed_by, v.reviewed_at = ValueStatus.RETURNED, reason, by, timezone.now()
         v.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
         _audit_value(v, by=by, action="value.return", before=before, reason=reason)
-        _refresh_tasks_of([v])
+        refresh_tasks_of([v])
         return v
 
 
@@ -467,16 +451,18 @@ def reopen_value(value, *, by, reason: str) -> IndicatorValue:
         v.status, v.review_reason, v.reviewed_by, v.reviewed_at = ValueStatus.RETURNED, reason, by, timezone.now()
         v.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
         _audit_value(v, by=by, action="value.reopen", before=before, reason=reason)
-        _refresh_tasks_of([v])
+        refresh_tasks_of([v])
         return v
 
 
 # ---- import ------------------------------------------------------------------------------
 
 def import_values(plan, *, by, progress=None, source: str = ValueSource.IMPORT) -> dict[str, int]:
-    """Apply an import plan: all rows or none. Values enter with the plan's target status
-    (草稿 for a task's Excel upload, 已提交 for a bulk import, 已审核 with --approve), each with
-    an audit row naming `by` (the --as user or the built-in system account)."""
+    """Apply an import plan: all rows or none, through the one writer. Values enter with the
+    plan's target status (草稿 for a task's Excel upload, 已提交 for a bulk import, which ran the
+    submit checks row by row), each with an audit row naming `by` (the --as user or the built-in
+    system account). Rows a dry run found unchanged or locked are left as they are; a value
+    locked since the dry run refuses the whole file (ValueLocked names its row)."""
     from ecociv.entry.importing import ImportPlan
 
     assert isinstance(plan, ImportPlan)
@@ -484,59 +470,19 @@ def import_values(plan, *, by, progress=None, source: str = ValueSource.IMPORT) 
         raise EntryError("文件中没有数据行")
     if plan.errors:
         raise EntryError(f"文件有 {len(plan.errors)} 处错误，未导入任何数据")
-    status = plan.target_status
-    approve = status == ValueStatus.APPROVED
-    if approve:
-        for region in {r.region.pk: r.region for r in plan.rows}.values():
-            if not can_review(by, region):
-                raise PermissionDenied(f"您不能审核{region.name}的数据，不能以“已审核”导入")
-    now = timezone.now()
+    if plan.target_status == ValueStatus.APPROVED:
+        raise EntryError("导入的数据不能直接审核通过：录入与审核须由不同的人完成，请导入后由审核人审核")
+    writes = [ValueWrite(r.region, int(r.year), r.indicator, r.value, achieved=r.achieved, note=r.note,
+                         lineage={"source": source, "file": plan.file_name, "sheet": r.sheet, "row": r.row},
+                         where=r.where("数值"), reason=f"导入文件 {plan.file_name} 第 {r.row} 行")
+              for r in plan.rows if r.outcome in ("created", "updated")]
     total = len(plan.rows)
-    with transaction.atomic():
-        # Re-read under lock what the dry run saw: a value approved meanwhile must not be overwritten.
-        keys = [(r.region.pk, int(r.year), r.indicator.pk) for r in plan.rows if r.outcome != "unchanged"]
-        current = {}
-        if keys:
-            qs = IndicatorValue.objects.select_for_update().select_related("region", "indicator").filter(
-                region_id__in={k[0] for k in keys}, year__in={k[1] for k in keys},
-                indicator_id__in={k[2] for k in keys})
-            current = {(v.region_id, v.year, v.indicator_id): v for v in qs}
-        done = 0
-        created, updated, befores = [], [], []
-        for r in plan.rows:
-            done += 1
-            if progress and (done % 500 == 0 or done == total):
-                progress(done, total)
-            if r.outcome == "unchanged":
-                continue
-            k = (r.region.pk, int(r.year), r.indicator.pk)
-            v = current.get(k)
-            if (v is None) != (r.outcome == "created") or (v is not None and v.status == ValueStatus.APPROVED):
-                raise EntryError(f"{r.where('数值')}：数据在预检后已被他人修改，请重新预检")
-            before = value_state(v)
-            if v is None:
-                v = IndicatorValue(region=r.region, year=int(r.year), indicator=r.indicator)
-                created.append(v)
-            else:
-                updated.append(v)
-            v.value, v.achieved, v.note, v.status = r.value, r.achieved, r.note, status
-            v.source, v.updated_by, v.updated_at = source, by, now
-            v.lineage = {"source": source, "file": plan.file_name, "sheet": r.sheet, "row": r.row}
-            if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-                v.submitted_at = now
-            if approve:
-                v.reviewed_by, v.reviewed_at, v.review_reason = by, now, ""
-            befores.append((v, before, r.row))
-        # Bulk writes: 10,000 rows one save() and one audit insert at a time took ~20 s on
-        # SQLite; in batches the same rows and the same audit rows take a fraction of that.
-        IndicatorValue.objects.bulk_create(created, batch_size=500)
-        IndicatorValue.objects.bulk_update(updated, ["value", "achieved", "note", "status", "source", "updated_by",
-                                                     "updated_at", "lineage", "submitted_at", "reviewed_by",
-                                                     "reviewed_at", "review_reason"], batch_size=500)
-        record_many(by=by, action="value.import", rows=[
-            (v, before, f"导入文件 {plan.file_name} 第 {row} 行") for v, before, row in befores])
-        touched = {(r.region.pk, int(r.year)) for r in plan.rows}
-        for region_id, year in touched:
-            for task in Task.objects.filter(region_id=region_id, year=year).select_related("region"):
-                refresh_task_status(task)
+    try:
+        status = None if plan.target_status == ValueStatus.DRAFT else plan.target_status  # as a save keeps it
+        write_values(writes, by=by, source=source, action="value.import", status=status,
+                     progress=(lambda d, t: progress(round(d * total / t), total)) if progress else None)
+    except ValueLocked as exc:
+        raise ValueLocked(f"{exc}（数据在预检后已被他人修改，请重新预检）") from None
+    if progress:
+        progress(total, total)
     return plan.counts()

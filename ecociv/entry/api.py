@@ -28,7 +28,7 @@ def _value_json(v) -> dict | None:
         return None
     return {"id": v.pk, "value": format_decimal(v.value) if v.value is not None else None, "achieved": v.achieved,
             "note": v.note, "status": v.status, "status_label": v.get_status_display(),
-            "review_reason": v.review_reason, "locked": v.locked}
+            "review_reason": v.review_reason, "locked": v.locked, "version": v.version}
 
 
 @router.get("/tasks", summary="可见的填报任务（填报员：本部门的待办）")
@@ -68,17 +68,24 @@ class ValueIn(Schema):
     value: str | None = None
     achieved: bool | None = None
     note: str = ""
+    # The `version` of the value as read (GET /tasks/{id} items[].value.version); required to change
+    # a value that exists, so that a stale write is refused (409) instead of overwriting.
+    version: int | None = None
 
 
 class ReasonIn(Schema):
     reason: str = ""
+    # Approving a value that fails a blocking check needs the reviewer's reason (kept in the audit).
+    override: str = ""
 
 
 def _run(fn):
     try:
         return fn()
-    except actions.SubmitBlocked as exc:
+    except (actions.SubmitBlocked, actions.ApproveBlocked) as exc:
         raise HttpError(422, str(exc)) from None
+    except (actions.ValueConflict, actions.ValueLocked) as exc:
+        raise HttpError(409, str(exc)) from None
     except actions.EntryError as exc:
         raise HttpError(400, str(exc)) from None
     except PermissionDenied as exc:
@@ -91,8 +98,12 @@ def save_value(request, task_id: int, code: str, data: ValueIn):
     item = task.items.select_related("indicator").filter(indicator__code=code).first()
     if item is None:
         raise HttpError(404, f"指标 {code} 不在该任务中")
+    current = IndicatorValue.objects.filter(region=task.region, year=task.year, indicator=item.indicator).first()
+    if current is not None and data.version is None:
+        raise HttpError(409, f"指标 {code} 已有数值（版本 {current.version}）：修改须带上读取时的 version，"
+                             "以免覆盖他人的修改")
     v, findings = _run(lambda: actions.save_value(task, item.indicator, by=request.user, raw=data.value,
-                                                  achieved=data.achieved, note=data.note))
+                                                  achieved=data.achieved, note=data.note, version=data.version))
     return {"value": _value_json(v), "findings": [{"check": f.code, "severity": f.severity, "message": f.message}
                                                   for f in findings]}
 
@@ -107,7 +118,8 @@ def submit(request, task_id: int):
 @router.post("/tasks/{task_id}/approve", summary="审核通过任务中全部已提交的数据")
 def approve_task(request, task_id: int, data: ReasonIn):
     task = get_task_for_user(request.user, task_id)
-    return {"approved": _run(lambda: actions.approve_task(task, by=request.user, comment=data.reason))}
+    return {"approved": _run(lambda: actions.approve_task(task, by=request.user, comment=data.reason,
+                                                          override=data.override))}
 
 
 def _value(request, value_id):
@@ -117,7 +129,7 @@ def _value(request, value_id):
 @router.post("/values/{value_id}/approve", summary="审核通过一个数值（锁定）")
 def approve_value(request, value_id: int, data: ReasonIn):
     v = _value(request, value_id)
-    _run(lambda: actions.approve_values([v], by=request.user, comment=data.reason))
+    _run(lambda: actions.approve_values([v], by=request.user, comment=data.reason, override=data.override))
     return _value_json(IndicatorValue.objects.get(pk=v.pk))
 
 

@@ -23,7 +23,6 @@ class CheckDef:
     code: str
     name: str
     severity: str
-    import_severity: str
     description: str
     params: dict
 
@@ -34,11 +33,9 @@ def definitions() -> dict[str, CheckDef]:
     out = {}
     for c in data["checks"]:
         sev = c["severity"]
-        imp = c.get("import_severity", sev)
-        for s in (sev, imp):
-            if s not in (BLOCKING, WARNING, OFF):
-                raise ValueError(f"{CHECKS_FILE}: 检查 {c['code']} 的严重程度“{s}”无效")
-        out[c["code"]] = CheckDef(c["code"], c["name"], sev, imp, c.get("description", ""), c.get("params") or {})
+        if sev not in (BLOCKING, WARNING, OFF):
+            raise ValueError(f"{CHECKS_FILE}: 检查 {c['code']} 的严重程度“{sev}”无效")
+        out[c["code"]] = CheckDef(c["code"], c["name"], sev, c.get("description", ""), c.get("params") or {})
     return out
 
 
@@ -89,13 +86,13 @@ def needs_achieved(target: TargetSpec | None) -> bool:
 
 
 def check(item: CheckInput, *, stage: str = "save") -> list[Finding]:
-    """Findings for one value. `stage`: save | submit | import."""
+    """Findings for one value. `stage`: save (every finding a hint) | submit."""
     defs = definitions()
     out: list[Finding] = []
 
     def add(code, message):
         d = defs[code]
-        sev = d.import_severity if stage == "import" else d.severity
+        sev = d.severity
         if sev == OFF:
             return
         if stage == "save":

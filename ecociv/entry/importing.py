@@ -13,7 +13,7 @@ from ecociv.accounts.scope import region_in_scope
 from ecociv.core.tabular import TableError, read_table
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
-from ecociv.entry.models import Evidence, IndicatorValue, ValueStatus
+from ecociv.entry.models import Evidence, IndicatorValue, ValueStatus, lock_message
 from ecociv.entry.scope import can_administer_tasks, can_fill
 from ecociv.regions.models import Region
 from ecociv.standards.models import Indicator, Standard
@@ -39,7 +39,7 @@ class RowPlan:
     region_code: str
     year: str
     indicator_code: str
-    outcome: str = ""  # created | updated | unchanged | error
+    outcome: str = ""  # created | updated | unchanged | locked | error
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     region: object = None
@@ -51,7 +51,8 @@ class RowPlan:
 
     @property
     def outcome_label(self) -> str:
-        return {"created": "新增", "updated": "更新", "unchanged": "未变", "error": "错误"}[self.outcome]
+        return {"created": "新增", "updated": "更新", "unchanged": "未变", "locked": "已锁定（未变）",
+                "error": "错误"}[self.outcome]
 
     def where(self, column: str) -> str:
         return f"工作表“{self.sheet}” 第 {self.row} 行，“{column}”列"
@@ -72,14 +73,16 @@ class ImportPlan:
         return bool(self.rows) and not self.errors
 
     def counts(self) -> dict[str, int]:
-        out = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
+        out = {"created": 0, "updated": 0, "unchanged": 0, "locked": 0, "error": 0}
         for r in self.rows:
             out[r.outcome] += 1
         return out
 
     def summary(self) -> str:
         c = self.counts()
-        return f"新增 {c['created']} 条，更新 {c['updated']} 条，未变 {c['unchanged']} 条，错误 {c['error']} 条"
+        locked = f"，已锁定未变 {c['locked']} 条" if c["locked"] else ""
+        return (f"新增 {c['created']} 条，更新 {c['updated']} 条，未变 {c['unchanged']} 条{locked}，"
+                f"错误 {c['error']} 条")
 
 
 def _achieved(raw: str) -> bool | None:
@@ -105,7 +108,9 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
     missing = [h for h in REQUIRED if HEADERS[h] not in keys]
     if missing:
         raise ImportFileError(f"文件 {name} 缺少列：{'、'.join(missing)}（表头须为：{'、'.join(REQUIRED)}，可选“标准”“是否完成”）")
-    stage = "save" if target_status == ValueStatus.DRAFT else "import"
+    # Values entering as 已提交 pass the checks a submit on the page runs (evidence for binding
+    # indicators included, counted from what the value already has); drafts get save's hints.
+    stage = "save" if target_status == ValueStatus.DRAFT else "submit"
 
     plans: list[RowPlan] = []
     codes = {r.values.get("region", "").strip() for r in rows}
@@ -211,19 +216,25 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
         p.existing = iv
         ind = p.indicator
         findings = findings_of[id(p)]
+        same = iv is not None and iv.value == p.value and iv.achieved == p.achieved and iv.note == p.note
+        locked = lock_message(iv.status) if iv is not None else None
+        if locked and same:
+            # The platform's own template lists locked rows too: as they are, they are no change.
+            p.outcome = "locked"
+            continue
         for f in findings:
             msg = f"{p.where('数值')}：{f.name}：{f.message}"
             (p.errors if f.blocking else p.warnings).append(msg)
-        if iv is not None and iv.status == ValueStatus.APPROVED:
-            p.errors.append(f"{p.where('数值')}：{p.region.name} {p.year}年 指标 {ind.code} 已审核锁定，不能导入覆盖")
-        elif iv is not None and iv.status == ValueStatus.SUBMITTED and target_status == ValueStatus.DRAFT:
-            p.errors.append(f"{p.where('数值')}：指标 {ind.code} 已提交，等待审核，不能修改")
+        if locked:
+            p.errors.append(f"{p.where('数值')}：{p.region.name} {p.year}年 指标 {ind.code} "
+                            f"{iv.get_status_display()}，{locked}")
         if p.errors:
             p.outcome = "error"
         elif iv is None:
             p.outcome = "created"
-        elif (iv.value == p.value and iv.achieved == p.achieved and iv.note == p.note
-              and iv.status == target_status):
+        elif same and (iv.status == target_status or target_status == ValueStatus.DRAFT):
+            # A draft upload leaves an editable value's status as it is (returned stays returned
+            # until the task is submitted), as saving on the page does.
             p.outcome = "unchanged"
         else:
             p.outcome = "updated"

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from ecociv.core.background import job_interrupted
+from ecociv.entry.errors import ValueLocked
 
 
 class ValueStatus(models.TextChoices):
@@ -17,6 +19,58 @@ class ValueSource(models.TextChoices):
     COMPUTED = "computed", "监测计算"
     EXTRACTED = "extracted", "文档识别"
     DEMO = "demo", "演示数据"
+
+
+# The one lock rule. A value 已提交 (under review) or 已审核 (locked) keeps what it says until a
+# reviewer returns it or a higher level reopens it; only those transitions change its status.
+# Every path (page, API, import, monitoring feed, extraction) goes through entry.writer, which
+# asks `lock_message`; the model refuses the same changes below it, so that a path written
+# later cannot forget the rule (a raw SQL statement is the only way round it).
+EDITABLE_STATUSES = (ValueStatus.DRAFT, ValueStatus.RETURNED)
+CONTENT_FIELDS = ("value", "text_value", "achieved", "note", "source", "lineage", "region_id", "year",
+                  "indicator_id")
+
+
+def lock_message(status: str) -> str | None:
+    """Why a value in `status` cannot change, or None when it can."""
+    if status in EDITABLE_STATUSES:
+        return None
+    if status == ValueStatus.APPROVED:
+        return "已锁定，不能修改；如需更正，须由上级重新打开"
+    return "等待审核，不能修改；如需更正，请审核人退回"
+
+
+def _column(field: str) -> str:
+    return {"region": "region_id", "indicator": "indicator_id"}.get(field, field)
+
+
+def _content_changed(stored: dict, obj, fields) -> list[str]:
+    return [f for f in fields if f in stored and stored[f] != getattr(obj, f)]
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if {_column(f) for f in kwargs} & set(CONTENT_FIELDS):
+            stuck = self.filter(status__in=[s for s in ValueStatus.values if lock_message(s)]).first()
+            if stuck is not None:
+                raise ValueLocked(f"{stuck}：{lock_message(stuck.status)}")
+        kwargs.setdefault("version", F("version") + 1)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        content = [c for c in map(_column, fields) if c in CONTENT_FIELDS]
+        if content:
+            stored = {row["pk"]: row for row in IndicatorValue.objects.filter(pk__in=[o.pk for o in objs]).values(
+                "pk", "status", *content)}
+            for o in objs:
+                row = stored.get(o.pk)
+                if row and lock_message(row["status"]) and _content_changed(row, o, content):
+                    raise ValueLocked(f"{o}：{lock_message(row['status'])}")
+        for o in objs:
+            o.version += 1
+        return super().bulk_update(objs, [*fields, "version"] if "version" not in fields else fields,
+                                   batch_size=batch_size)
 
 
 class IndicatorValue(models.Model):
@@ -39,6 +93,14 @@ class IndicatorValue(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     # The reason of the last return or reopen, shown beside the value until it is resubmitted.
     review_reason = models.TextField("退回/重新打开原因", blank=True)
+    # Who entered the value first; with updated_by, the people who may not approve it (maker-checker).
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="录入人")
+    # Bumped by every write (save, update, bulk_update): an edit form and an API write carry the
+    # version they read, and a stale one is refused instead of overwriting (entry.writer).
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "year", "indicator"], name="value_unique")]
@@ -51,6 +113,23 @@ class IndicatorValue(models.Model):
     @property
     def locked(self) -> bool:
         return self.status == ValueStatus.APPROVED
+
+    @property
+    def editable(self) -> bool:
+        return lock_message(self.status) is None
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            fields = kwargs.get("update_fields")
+            content = [f for f in CONTENT_FIELDS if fields is None or f in map(_column, fields)]
+            row = IndicatorValue.objects.filter(pk=self.pk).values("status", *content).first()
+            if row is not None:
+                if lock_message(row["status"]) and _content_changed(row, self, content):
+                    raise ValueLocked(f"{self}：{lock_message(row['status'])}")
+                self.version += 1
+                if fields is not None and "version" not in fields:
+                    kwargs["update_fields"] = [*fields, "version"]
+        super().save(*args, **kwargs)
 
 
 class TaskStatus(models.TextChoices):
@@ -146,7 +225,9 @@ class ImportJob(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(max_length=255)
     data = models.BinaryField()
-    approve = models.BooleanField(default=False)
+    # Enter the values as 草稿 (save's checks) instead of 已提交 (submit's checks). Imports never
+    # approve: the person loading values may not also approve them (maker-checker).
+    draft = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

@@ -16,11 +16,24 @@ REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN, Role.SUPERIOR_REVIEWER}
 NOT_FOUND = "任务不存在或不在您的管辖范围内"
 
 
+def is_department_filler(user) -> bool:
+    """A filler works for one department: their task list is their to-do list."""
+    return getattr(user, "role", None) == Role.FILLER and not user.is_superuser
+
+
+def task_admin_regions(user, levels=None) -> list:
+    """Regions where the user assigns tasks (and may bulk-import), in tree order."""
+    qs = visible_regions(user)
+    if levels:
+        qs = qs.filter(level__in=levels)
+    return [r for r in qs.order_by("path") if can_administer_tasks(user, r)]
+
+
 def visible_tasks(user):
     from ecociv.entry.models import Task
 
     qs = Task.objects.filter(region__in=visible_regions(user))
-    if getattr(user, "role", None) == Role.FILLER and not user.is_superuser:
+    if is_department_filler(user):
         # A filler works for one department: other departments' tasks are not theirs to see.
         qs = qs.filter(department_id=user.department_id)
     return qs
@@ -94,3 +107,34 @@ def get_evidence_for_user(user, evidence_id):
         raise Http404("文件不存在或不在您的管辖范围内")
     get_value_for_user(user, ev.value_id)
     return ev
+
+
+def can_bulk_import(user) -> bool:
+    """The bulk long-format import writes 已提交 values across regions: a 创建办 administrator's act
+    (of a province, city or county in their scope)."""
+
+    return bool(task_admin_regions(user, ["province", "city", "county"]))
+
+
+def require_bulk_import(user) -> None:
+    if not can_bulk_import(user):
+        raise PermissionDenied("仅创建办管理员可以批量导入数据")
+
+
+def visible_import_jobs(user, *, task=None):
+    """Import jobs are their importer's (the stored file is theirs): another user's job is not
+    found. `task`: the jobs of one task's Excel upload; None: the bulk imports."""
+    from ecociv.entry.models import ImportJob
+
+    qs = ImportJob.objects.filter(created_by_id=user.pk)
+    return qs.filter(task=task) if task is not None else qs.filter(task__isnull=True)
+
+
+def get_import_job_for_user(user, job_id, *, task=None, any_kind: bool = False):
+    from ecociv.entry.models import ImportJob
+
+    qs = ImportJob.objects.filter(created_by_id=user.pk) if any_kind else visible_import_jobs(user, task=task)
+    job = qs.filter(pk=job_id).first() if str(job_id).isdigit() else None
+    if job is None:
+        raise Http404("导入任务不存在")
+    return job

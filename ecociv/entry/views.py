@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.models import Department, Role
-from ecociv.accounts.scope import visible_regions
+from ecociv.accounts.models import Department
 from ecociv.audit.models import AuditLog
 from ecociv.audit.present import present
 from ecociv.core.targets import select_target
@@ -23,12 +22,13 @@ from ecociv.entry import actions
 from ecociv.entry.checks import definitions, needs_achieved
 from ecociv.entry.models import Evidence, IndicatorValue, TaskStatus, ValueStatus
 from ecociv.entry.scope import (
-    can_administer_tasks,
     can_fill,
     can_review,
     get_task_for_user,
     get_value_for_user,
+    is_department_filler,
     is_higher_level,
+    task_admin_regions,
     visible_tasks,
 )
 from ecociv.standards.actions import standard_for
@@ -93,8 +93,8 @@ def index(request):
     late_only = request.GET.get("late") == "1"
     if late_only:
         rows = [r for r in rows if r["late"]["late"]]
-    is_filler = user.role == Role.FILLER
-    admin_regions = [r for r in visible_regions(user).order_by("path") if can_administer_tasks(user, r)]
+    is_filler = is_department_filler(user)
+    admin_regions = task_admin_regions(user)
     years = sorted(set(visible_tasks(user).values_list("year", flat=True)), reverse=True)
     return render(request, "entry/index.html", {
         "rows": rows, "is_filler": is_filler, "can_create": bool(admin_regions),
@@ -107,8 +107,7 @@ def index(request):
 @login_required
 def task_new(request):
     user = request.user
-    regions = [r for r in visible_regions(user).filter(level__in=["city", "county", "town"]).order_by("path")
-               if can_administer_tasks(user, r)]
+    regions = task_admin_regions(user, ["city", "county", "town"])
     if not regions:
         raise PermissionDenied("仅创建办管理员可以分配填报任务")
     by_code = {r.code: r for r in regions}
@@ -269,8 +268,10 @@ def item_save(request, task_id, item_id):
             actions.save_work_item(item, by=request.user, done=done, note=request.POST.get("note", ""))
         else:
             achieved = {"1": True, "0": False}.get(request.POST.get("achieved", ""))
+            raw_version = request.POST.get("version", "")
             actions.save_value(task, item.indicator, by=request.user, raw=request.POST.get("value", ""),
-                               achieved=achieved, note=request.POST.get("note", ""))
+                               achieved=achieved, note=request.POST.get("note", ""),
+                               version=int(raw_version) if raw_version.isdigit() else None)
     except actions.EntryError as exc:
         error = str(exc)
     if request.htmx:
@@ -304,7 +305,7 @@ def task_review(request, task_id):
     reason = request.POST.get("reason", "")
     try:
         if op == "approve_all":
-            n = actions.approve_task(task, by=request.user, comment=reason)
+            n = actions.approve_task(task, by=request.user, comment=reason, override=request.POST.get("override", ""))
             messages.success(request, f"已审核通过 {n} 项数据并锁定。")
         elif op == "approve":
             ids = request.POST.getlist("value")
@@ -312,7 +313,7 @@ def task_review(request, task_id):
                                                    year=task.year)
             if not ids:
                 raise actions.EntryError("请先勾选要审核通过的数据")
-            n = actions.approve_values(values, by=request.user, comment=reason)
+            n = actions.approve_values(values, by=request.user, comment=reason, override=request.POST.get("override", ""))
             messages.success(request, f"已审核通过 {n} 项数据并锁定。")
         elif op in ("return", "reopen"):
             value = IndicatorValue.objects.filter(pk=request.POST.get("value_id") or 0, region=task.region,

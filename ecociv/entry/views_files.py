@@ -8,21 +8,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import visible_regions
 from ecociv.core.background import stale_limit, start_thread, write_retrying
 from ecociv.core.files import stored_file_response
-from ecociv.entry import actions
+from ecociv.entry import actions, import_jobs
 from ecociv.entry.excel import task_template
 from ecociv.entry.importing import ImportFileError, plan_import
 from ecociv.entry.models import ImportJob, ValueStatus
-from ecociv.entry.scope import can_administer_tasks, get_evidence_for_user, get_task_for_user
+from ecociv.entry.scope import (
+    get_evidence_for_user,
+    get_import_job_for_user,
+    get_task_for_user,
+    require_bulk_import,
+    visible_import_jobs,
+)
 from ecociv.entry.views import _back, _row_response
 
 log = logging.getLogger(__name__)
@@ -106,19 +110,17 @@ def task_upload(request, task_id):
     plan = job = None
     error = ""
     if request.method == "POST" and request.POST.get("job"):
-        job = ImportJob.objects.filter(pk=request.POST["job"], created_by=request.user, task=task,
-                                       state=ImportJob.State.CHECKED).first()
-        if job is None:
-            raise Http404("预检结果不存在或已使用")
+        job = import_jobs.claim_job(request.POST["job"], by=request.user, task=task)
         try:
             plan = plan_import(job.file_name, by=request.user, data=bytes(job.data), name=job.file_name, task=task,
                                target_status=ValueStatus.DRAFT)
             counts = actions.import_values(plan, by=request.user)
         except (actions.EntryError, ImportFileError) as exc:
             error = str(exc)
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=error)
+            job = None
         else:
-            job.state, job.summary, job.total, job.done = ImportJob.State.DONE, counts, len(plan.rows), len(plan.rows)
-            job.save(update_fields=["state", "summary", "total", "done"])
+            import_jobs.finish_job(job, counts=counts)
             messages.success(request, f"已导入：{plan.summary()}。数值为草稿，请检查后提交。")
             return redirect("entry:task", task_id=task.pk)
     elif request.method == "POST":
@@ -134,52 +136,39 @@ def task_upload(request, task_id):
                 error = str(exc)
             else:
                 if plan.ok:
-                    job = ImportJob.objects.create(created_by=request.user, task=task, file_name=f.name, data=data,
-                                                   total=len(plan.rows), summary=plan.counts())
+                    job = import_jobs.create_job(by=request.user, plan=plan, data=data, task=task)
     return render(request, "entry/upload.html", {"task": task, "plan": plan, "job": job, "error": error,
                                                  "shown": plan.rows[:SHOWN_ROWS] if plan else []})
-
-
-def _import_admin(user):
-    if not any(can_administer_tasks(user, r) for r in visible_regions(user).filter(level__in=["province", "city",
-                                                                                                 "county"])):
-        raise PermissionDenied("仅创建办管理员可以批量导入数据")
 
 
 @login_required
 def import_page(request):
     """Bulk long-format import from the page (the same plan and action as `ecociv import-values`)."""
-    _import_admin(request.user)
+    require_bulk_import(request.user)
     plan = job = None
     error = ""
     if request.method == "POST" and request.POST.get("job"):
-        job = ImportJob.objects.filter(pk=request.POST["job"], created_by=request.user, task__isnull=True,
-                                       state=ImportJob.State.CHECKED).first()
-        if job is None:
-            raise Http404("预检结果不存在或已使用")
-        job.state, job.heartbeat = ImportJob.State.RUNNING, timezone.now()
-        job.save(update_fields=["state", "heartbeat"])
+        job = import_jobs.claim_job(request.POST["job"], by=request.user)
         _start(job)
         return redirect("entry:import_job", job_id=job.pk)
     if request.method == "POST":
         f = request.FILES.get("file")
-        approve = request.POST.get("approve") == "1"
+        draft = request.POST.get("draft") == "1"
         if f is None:
             error = "请选择文件"
         else:
             data = f.read()
-            status = ValueStatus.APPROVED if approve else ValueStatus.SUBMITTED
+            status = ValueStatus.DRAFT if draft else ValueStatus.SUBMITTED
             try:
                 plan = plan_import(f.name, by=request.user, data=data, name=f.name, target_status=status)
             except ImportFileError as exc:
                 error = str(exc)
             else:
                 if plan.ok:
-                    job = ImportJob.objects.create(created_by=request.user, file_name=f.name, data=data,
-                                                   approve=approve, total=len(plan.rows), summary=plan.counts())
+                    job = import_jobs.create_job(by=request.user, plan=plan, data=data, draft=draft)
     return render(request, "entry/import.html", {
         "plan": plan, "job": job, "error": error, "shown": plan.rows[:SHOWN_ROWS] if plan else [],
-        "recent": ImportJob.objects.filter(created_by=request.user, task__isnull=True)[:10]})
+        "recent": visible_import_jobs(request.user)[:10]})
 
 
 def _start(job: ImportJob) -> None:
@@ -199,7 +188,7 @@ def run_job(job_id: int) -> None:
     try:
         try:
             job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-            status = ValueStatus.APPROVED if job.approve else ValueStatus.SUBMITTED
+            status = ValueStatus.DRAFT if job.draft else ValueStatus.SUBMITTED
             plan = plan_import(job.file_name, by=job.created_by, data=bytes(job.data), name=job.file_name,
                                target_status=status)
             ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now())
@@ -219,9 +208,7 @@ def run_job(job_id: int) -> None:
 
 @login_required
 def import_job(request, job_id):
-    job = ImportJob.objects.filter(pk=job_id, created_by=request.user).first()
-    if job is None:
-        raise Http404("导入任务不存在")
+    job = get_import_job_for_user(request.user, job_id, any_kind=True)
     done, total = _PROGRESS.get(job.pk, (job.done, job.total))
     pct = int(done * 100 / total) if total else 0
     template = "entry/_job.html" if request.htmx else "entry/import_job.html"
@@ -237,21 +224,13 @@ def import_rerun(request, job_id):
     """已中断 → a new job with the same file and options, started at once: the import re-plans
     the file against today's data before writing (run_job), and the interrupted one wrote all
     of its rows or none (import_values is one transaction), so starting again is safe."""
-    _import_admin(request.user)
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id, created_by=request.user,
-                                                           task__isnull=True).first()
-        if job is None:
-            raise Http404("导入任务不存在")
-        if not job.interrupted:
-            messages.error(request, "只有已中断的导入可以重新开始")
-            return redirect("entry:import_job", job_id=job.pk)
-        new = job.reruns.order_by("-pk").first()
-        if new is not None and not new.interrupted:
-            return redirect("entry:import_job", job_id=new.pk)
-        new = ImportJob.objects.create(created_by=request.user, file_name=job.file_name, data=job.data,
-                                       approve=job.approve, total=job.total, summary=job.summary,
-                                       state=ImportJob.State.RUNNING, heartbeat=timezone.now(), rerun_of=job)
+    try:
+        new, created = import_jobs.rerun_job(job_id, by=request.user)
+    except actions.EntryError as exc:
+        messages.error(request, str(exc))
+        return redirect("entry:import_job", job_id=job_id)
+    if not created:
+        return redirect("entry:import_job", job_id=new.pk)
     _start(new)
     messages.success(request, "已用原文件重新开始导入（原导入已中断）")
     return redirect("entry:import_job", job_id=new.pk)

@@ -23,14 +23,14 @@ from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.audit.actions import record
 from ecociv.core.background import start_thread
 from ecociv.entry import actions as entry_actions
-from ecociv.entry.models import Evidence, IndicatorValue, Task
+from ecociv.entry.models import IndicatorValue, Task
+from ecociv.entry.writer import ValueWrite, write_values
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus, SourceDocument
 from ecociv.extraction.textio import IMAGE_SUFFIXES, DocumentError, kind_of, read_bytes
 
 # Below this many characters the extractor runs inside the upload request (60 KB of text takes
 # ≈ 0.2 s, benchmarks/extraction); longer documents run in a thread while the page shows a status.
 SYNC_CHARS = 30_000
-EDITABLE_STATUSES = ("draft", "returned")
 
 
 class ExtractionError(ValueError):
@@ -237,14 +237,7 @@ def accept_fact(fact: Fact, *, by, region_code: str, year, indicator_code: str, 
     with transaction.atomic():
         fact = _lock_pending(fact)
         doc = fact.document
-        v = (IndicatorValue.objects.select_for_update().select_related("region", "indicator")
-             .filter(region=region, year=year, indicator=indicator).first())
-        before = _value_state(v)
-        if v is not None and v.status not in EDITABLE_STATUSES:
-            raise ExtractionError(
-                f"{region.name} {year}年 指标 {indicator.code} 的数值{v.get_status_display()}"
-                + ("（已锁定），不能用文档中的数字覆盖" if v.status == "approved" else "，正在审核，不能覆盖")
-                + "；如需更正，请走数据填报的退回/重新打开流程")
+        v = IndicatorValue.objects.filter(region=region, year=year, indicator=indicator).first()
         edited = {k: new for k, old, new in (
             ("value", fact.value, number), ("unit", fact.unit, unit), ("indicator", fact.indicator_code, indicator.code))
             if old != new and not (k == "value" and old is not None and Decimal(old) == new)}
@@ -259,29 +252,29 @@ def accept_fact(fact: Fact, *, by, region_code: str, year, indicator_code: str, 
                                           "indicator": fact.indicator_code or None}}
         default_note = f"摘自《{doc.name}》：“{fact.sentence.strip()[:300] or fact.quote}”"
         note = (note or "").strip() or (v.note if v is not None else "") or default_note
+        reason = f"采纳文档《{doc.name}》中的“{fact.quote}”（第 {fact.start}–{fact.end} 字）"
         task = _task_for(region, year, indicator)
-        if task is not None:
-            # The figure belongs to a department's task: the entry workflow writes it, so its
-            # checks run and the task's status follows, exactly as if the filler had typed it.
-            try:
-                v, _findings = entry_actions.save_value(task, indicator, by=by, raw=number, note=note,
-                                                        source="extracted")
-            except entry_actions.EntryError as exc:
-                raise ExtractionError(str(exc)) from None
-            v.lineage = lineage  # entry records the task; the document is what this value came from
-            v.save(update_fields=["lineage", "updated_at"])
-        else:
-            # No task covers this region-year indicator (typical for the years of old summaries):
-            # a plain draft, which a task created later picks up like any other value.
-            if v is None:
-                v = IndicatorValue(region=region, year=year, indicator=indicator)
-            v.value, v.status, v.source, v.lineage, v.updated_by = number, "draft", "extracted", lineage, by
-            v.note = note
-            v.save()
+        # The one writer of values (entry.writer): a value 已提交 or 已审核 is never overwritten by
+        # a document — the review decides about those (return / reopen), and the refusal says so.
+        try:
+            if task is not None:
+                # The figure belongs to a department's task: written as if the filler had typed it,
+                # so its checks run and the task's status follows.
+                v, _findings = entry_actions.save_value(
+                    task, indicator, by=by, raw=number, note=note, source="extracted", lineage=lineage,
+                    achieved=v.achieved if v is not None else None, action="value.extract", reason=reason,
+                    audit={"lineage": lineage})
+            else:
+                # No task covers this region-year indicator (typical for the years of old
+                # summaries): a plain draft, which a task created later picks up like any other.
+                (o,) = write_values([ValueWrite(region, year, indicator, number, note=note, lineage=lineage,
+                                                keep_achieved=True, reason=reason, after={"lineage": lineage},
+                                                where=f"{region.name} {year}年 指标 {indicator.code}")],
+                                    by=by, source="extracted", action="value.extract")
+                v = o.value
+        except entry_actions.EntryError as exc:
+            raise ExtractionError(f"{exc}。文档中的数字不能覆盖它") from None
         evidence = _attach_quote(v, fact=fact, by=by, unit=unit, task=task)
-        record(user=by, action="value.extract", obj=v, object_repr=f"{region.name} {year}年 {indicator.code} "
-               f"{indicator.name}", region=region, before=before, after=_value_state(v) | {"lineage": lineage},
-               reason=f"采纳文档《{doc.name}》中的“{fact.quote}”（第 {fact.start}–{fact.end} 字）")
         fact.status, fact.decided_by, fact.decided_at = FactStatus.ACCEPTED, by, timezone.now()
         fact.accepted_value = v
         fact.accepted = {"region": region.code, "region_name": region.name, "year": year,
@@ -329,12 +322,6 @@ def _num(v):
     return format(v.normalize(), "f")
 
 
-def _value_state(v) -> dict | None:
-    if v is None:
-        return None
-    return {"value": v.value, "note": v.note, "status": v.status, "source": v.source}
-
-
 def _task_for(region, year: int, indicator):
     return Task.objects.select_related("region", "department").filter(
         region=region, year=year, items__indicator=indicator).first()
@@ -352,21 +339,11 @@ def _attach_quote(v, *, fact: Fact, by, unit: str, task=None) -> dict:
         except entry_actions.EntryError as exc:
             raise ExtractionError(f"原文摘录未能作为佐证材料保存：{exc}") from None
         return {"id": ev.pk, "name": ev.original_name, "sha256": ev.sha256}
-    digest = hashlib.sha256(data).hexdigest()
-    ev = Evidence(value=v, original_name=name,
-                  extension=".docx",
-                  content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  size=len(data), sha256=digest, uploaded_by=by)
-    path = f"evidence/{digest[:2]}/{digest}.docx"
-    if default_storage.exists(path):
-        ev.file.name = path
-    else:
-        ev.file.save(path, ContentFile(data), save=False)
-    ev.save()
-    # The same row entry.add_evidence writes, so the value's history lists the file either way.
-    record(user=by, action="evidence.add", obj=v, object_repr=entry_actions.value_repr(v), region=v.region,
-           after={"file": ev.original_name, "sha256": digest, "size": len(data), "type": "docx"})
-    return {"id": ev.pk, "name": ev.original_name, "sha256": digest}
+    try:
+        ev = entry_actions.attach_file(v, by=by, name=name, data=data)
+    except entry_actions.EntryError as exc:
+        raise ExtractionError(f"原文摘录未能作为佐证材料保存：{exc}") from None
+    return {"id": ev.pk, "name": ev.original_name, "sha256": ev.sha256}
 
 
 def _excerpt_docx(fact: Fact, *, unit: str) -> bytes:

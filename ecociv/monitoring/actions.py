@@ -92,15 +92,18 @@ def _indicator(region, year: int, code: str, cache: dict):
 
 def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, status: str | None = None,
                 reason: str = "") -> dict:
-    """Write computed rows (see feed.air_values) as IndicatorValues of source 监测计算.
+    """Write computed rows (see feed.air_values) as IndicatorValues of source 监测计算, through
+    the entry app's one writer (entry.writer.write_values), all or nothing.
 
-    All or nothing. Values enter as 已提交 and go through review like any other; an approved
-    (locked) value is never overwritten: it is left as it is and reported. The entry checks run
-    on them first, as on an import (`_run_checks`): a blocking finding refuses the feed, the
-    warnings are returned, kept in the audit row and the run's record.
+    Values enter as 已提交 and go through review like any other, each with a computation note
+    (.docx: inputs, engine, rule sets, figures) attached as its 佐证材料. A value 已提交 or 已审核
+    (a department's, or an earlier feed's) is never overwritten: it is left as it is and reported
+    (`locked`); a draft of another source that the feed replaces is reported too (`replaced`), and
+    a department's 是否完成 is kept. The entry checks run first (`_run_checks`): a blocking finding
+    refuses the feed, the warnings are returned, kept in the audit row and the run's record.
     """
-    from ecociv.entry.actions import refresh_task_status, value_repr, value_state
-    from ecociv.entry.models import IndicatorValue, Task, ValueSource, ValueStatus
+    from ecociv.entry.models import IndicatorValue, ValueSource, ValueStatus, lock_message
+    from ecociv.entry.writer import ValueWrite, value_repr, write_values
 
     status = status or ValueStatus.SUBMITTED
     if status not in (ValueStatus.DRAFT, ValueStatus.SUBMITTED):
@@ -109,7 +112,7 @@ def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, statu
         raise FeedError("没有可写入的指标数值")
     regions = resolve_regions([r["region"] for r in rows], by=by)
     now = timezone.now()
-    out = {"created": 0, "updated": 0, "unchanged": 0, "locked": [], "values": []}
+    out = {"created": 0, "updated": 0, "unchanged": 0, "locked": [], "replaced": [], "values": []}
     reason = reason or (f"监测数据计算（{run}）" if run else "监测数据计算")
     cache: dict = {}
     with transaction.atomic():
@@ -117,43 +120,85 @@ def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, statu
         for r in rows:
             region = regions[r["region"]]
             ind = _indicator(region, r["year"], r["indicator"], cache)
-            v = (IndicatorValue.objects.select_for_update()
-                 .filter(region=region, year=r["year"], indicator=ind).first())
-            if v is not None and v.status == ValueStatus.APPROVED:
-                out["locked"].append(f"{region.name} {r['year']}年 {ind.code} {ind.name}")
-                continue
+            v = IndicatorValue.objects.filter(region=region, year=r["year"], indicator=ind).first()
             todo.append((r, region, ind, v))
-        row_warnings = _run_checks(todo, status)
-        out["warnings"] = [w for ws in row_warnings for w in ws]
-        for (r, region, ind, v), checked in zip(todo, row_warnings, strict=True):
+        # Values the feed will leave alone are not checked (their review is under way or done).
+        checked_rows = [t for t in todo if t[3] is None or not lock_message(t[3].status)]
+        warnings = dict(zip((id(t) for t in checked_rows), _run_checks(checked_rows, status), strict=True))
+        out["warnings"] = [w for ws in warnings.values() for w in ws]
+        writes = []
+        for t in todo:
+            r, region, ind, _v = t
             lineage = {**r["lineage"], **({"run": run.pk} if run else {})}
-            if (v is not None and v.value == r["value"] and v.source == ValueSource.COMPUTED
-                    and v.status == status and v.lineage == lineage):
-                out["unchanged"] += 1
-                out["values"].append(v.pk)
+            checked = warnings.get(id(t), [])
+            writes.append(ValueWrite(region, r["year"], ind, r["value"], note=r["note"], lineage=lineage,
+                                     reason=reason, keep_achieved=True,
+                                     after={"lineage": lineage, **({"checks": checked} if checked else {})}))
+        outcomes = write_values(writes, by=by, source=ValueSource.COMPUTED, action="value.compute", status=status,
+                                on_locked="skip")
+        for o in outcomes:
+            v = o.value
+            where = f"{v.region.name} {v.year}年 {v.indicator.code} {v.indicator.name}"
+            if o.result == "skipped":
+                out["locked"].append(f"{where}（{v.get_status_display()}）")
                 continue
-            before = value_state(v)
-            if v is None:
-                v = IndicatorValue(region=region, year=r["year"], indicator=ind)
-            v.value, v.achieved, v.note, v.status = r["value"], None, r["note"], status
-            v.source, v.lineage, v.updated_by, v.review_reason = ValueSource.COMPUTED, lineage, by, ""
-            v.submitted_at = now if status == ValueStatus.SUBMITTED else None
-            v.save()
-            out["created" if before is None else "updated"] += 1
             out["values"].append(v.pk)
-            # The warnings the checks gave at the time are kept with the write, as an import's dry
-            # run shows them; the task page shows the checks beside the value as for any value.
-            record(user=by, action="value.compute", obj=v, object_repr=value_repr(v), region=region,
-                   before=before, after={**value_state(v), "lineage": lineage, **({"checks": checked} if checked else {})},
-                   reason=reason)
-        for region_id, year in {(regions[r["region"]].pk, r["year"]) for r in rows}:
-            for task in Task.objects.filter(region_id=region_id, year=year):
-                refresh_task_status(task)
+            if o.result in ("unchanged", "locked"):  # locked: says already what the feed would write
+                out["unchanged"] += 1
+                continue
+            out[o.result] += 1
+            if o.replaced:
+                shown = o.replaced["value"] if o.replaced["value"] is not None else "—"
+                out["replaced"].append(f"{where}（原{o.replaced['source']}数值 {shown}）")
+            _attach_note(v, by=by, lineage=o.write.lineage, where=value_repr(v))
         if run is not None:
             run.fed = [*run.fed, {"at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"), "by": by.username,
-                                  **{k: out[k] for k in ("created", "updated", "unchanged", "locked", "warnings")}}]
-            run.save(update_fields=["fed"])
+                                  **{k: out[k] for k in ("created", "updated", "unchanged", "locked", "replaced",
+                                                         "warnings")}}]
+            write_run_fields(run, by=by, fields={"fed": run.fed}, action="monitoring.feed")
     return out
+
+
+def _attach_note(v, *, by, lineage: dict, where: str) -> None:
+    """The computation behind a fed value as a .docx 佐证材料: what a reviewer checks before
+    approving (a binding indicator needs evidence, and the input files are the evidence)."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from ecociv.entry.actions import attach_file
+
+    d = Document()
+    style = d.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Word ignores a Latin-only Chinese font name
+    d.add_heading("监测数据计算说明", level=1)
+    d.add_paragraph(f"指标：{where}")
+    d.add_paragraph(f"数值：{v.value}（{v.note}）")
+    for i in lineage.get("inputs", []):
+        d.add_paragraph(f"输入文件：{i.get('name')}  SHA-256：{i.get('sha256')}")
+    d.add_paragraph(f"计算引擎：{lineage.get('engine') or '—'} {lineage.get('engine_version') or ''}")
+    rules = lineage.get("rule_sets")
+    d.add_paragraph(f"评价规则：{'、'.join(map(str, rules)) if isinstance(rules, list) else rules or '—'}")
+    if lineage.get("formula"):
+        d.add_paragraph(f"计算方法：{lineage['formula']}（基准年 {lineage.get('base_year')}：{lineage.get('base_value')}）")
+    if lineage.get("run"):
+        d.add_paragraph(f"监测评价记录编号：{lineage['run']}")
+    buf = io.BytesIO()
+    d.save(buf)
+    attach_file(v, by=by, name=f"监测计算说明-{v.indicator.code}-{v.year}.docx", data=buf.getvalue(), written_now=True)
+
+
+def write_run_fields(run: MonitoringRun, *, by, fields: dict, action: str) -> None:
+    """A run's stored record changed by a person (results fed, and what came of it): audited."""
+    before = {k: getattr(run, k) for k in fields}
+    for k, val in fields.items():
+        setattr(run, k, val)
+    run.save(update_fields=list(fields))
+    record(user=by, action=action, obj=run, object_repr=str(run), region=run.region,
+           before={"fed": len(before.get("fed") or [])} if "fed" in before else before,
+           after={"fed": run.fed[-1]} if "fed" in fields else fields)
 
 
 def _run_checks(todo, status: str) -> list[list[str]]:
@@ -164,35 +209,46 @@ def _run_checks(todo, status: str) -> list[list[str]]:
     Blocking findings follow the import's rule: plan_import turns a blocking finding into an
     error of its row, and import_values refuses a plan with any error — the whole file, all or
     nothing. A feed is one batch in the same way, so any blocking finding refuses the whole feed
-    (FeedError, nothing written) and names every offending value. Severities are those of an
-    import entering values as 已提交 (`import_severity`), or of saving when the feed writes
-    drafts (everything a warning; submitting the task then blocks), as plan_import chooses.
+    (FeedError, nothing written) and names every offending value. Severities are those of a
+    submit when the values enter as 已提交, or of saving when the feed writes drafts
+    (everything a warning; submitting the task then blocks), as plan_import chooses.
     """
     from ecociv.entry import checks
     from ecociv.entry.models import Evidence, ValueStatus
 
-    stage = "save" if status == ValueStatus.DRAFT else "import"
+    # Submit's checks when the values enter as 已提交, the evidence being the computation note
+    # feed_values attaches to each (so the binding indicators' evidence check is met by it).
+    stage = "save" if status == ValueStatus.DRAFT else "submit"
     ev_counts: dict[int, int] = {}
     for vid in Evidence.objects.filter(value_id__in=[v.pk for *_x, v in todo if v is not None]).values_list(
             "value_id", flat=True):
         ev_counts[vid] = ev_counts.get(vid, 0) + 1
     findings = checks.check_many([
-        checks.Candidate(region, r["year"], ind, r["value"], None, ev_counts.get(v.pk, 0) if v else 0)
+        checks.Candidate(region, r["year"], ind, r["value"], v.achieved if v else None,
+                         (ev_counts.get(v.pk, 0) if v else 0) + 1)
         for r, region, ind, v in todo], stage=stage)
     blocking, warnings = [], []
     for (r, region, ind, _v), fs in zip(todo, findings, strict=True):
         where = f"{region.name} {r['year']}年 {ind.code} {ind.name}"
-        warnings.append([f"{where}：{f.name}：{f.message}" for f in fs if not f.blocking])
-        blocking += [f"{where}：{f.name}：{f.message}" for f in fs if f.blocking]
+        # 是否完成 is the department's to choose, not the monitoring data's: its absence is said
+        # (the reviewer returns the value for it) but does not refuse the figures.
+        warnings.append([f"{where}：{f.name}：{f.message}" + ("（由填报部门选择后再审核）" if f.code == "required" else "")
+                         for f in fs if not f.blocking or f.code == "required"])
+        blocking += [f"{where}：{f.name}：{f.message}" for f in fs if f.blocking and f.code != "required"]
     if blocking:
         raise FeedError("计算结果未通过数据检查，未写入任何数值。请核对监测数据文件：" + "；".join(blocking))
     return warnings
 
 
 def summary_text(out: dict) -> str:
-    s = f"写入指标数值：新增 {out['created']} 条，更新 {out['updated']} 条，未变 {out['unchanged']} 条（状态：已提交，待审核）"
+    if out["created"] + out["updated"] == 0:
+        s = f"没有写入新的指标数值（未变 {out['unchanged']} 条）"
+    else:
+        s = f"写入指标数值：新增 {out['created']} 条，更新 {out['updated']} 条，未变 {out['unchanged']} 条（状态：已提交，待审核）"
     if out["locked"]:
-        s += f"；已审核锁定、未覆盖 {len(out['locked'])} 条：{'、'.join(out['locked'])}"
+        s += f"；已提交或已审核、未覆盖 {len(out['locked'])} 条：{'、'.join(out['locked'])}"
+    if out.get("replaced"):
+        s += f"；替换了草稿 {len(out['replaced'])} 条：{'、'.join(out['replaced'])}"
     if out.get("warnings"):
         s += f"；检查提示 {len(out['warnings'])} 条，请审核时核实：{'；'.join(out['warnings'])}"
     return s

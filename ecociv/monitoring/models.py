@@ -78,6 +78,15 @@ class MonitoringRun(models.Model):
         return "已中断" if self.interrupted else self.get_state_display()
 
     @property
+    def fed_label(self) -> str:
+        """What feeding came to, for the list: only a feed that wrote a value says it wrote."""
+        if not self.fed:
+            return ""
+        if any(f.get("created") or f.get("updated") for f in self.fed):
+            return "已写入指标"
+        return "已尝试写入，无新数值"
+
+    @property
     def state_class(self) -> str:
         return "interrupted" if self.interrupted else self.state
 

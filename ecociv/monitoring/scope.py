@@ -33,3 +33,8 @@ def writable_regions(user):
 
 def may_upload(user) -> bool:
     return bool(writable_regions(user))
+
+
+def can_rerun(user, run: MonitoringRun) -> bool:
+    """Starting an interrupted run again writes in its region: its administrators."""
+    return user.is_superuser or (run.region is not None and run.region in writable_regions(user))

@@ -16,7 +16,7 @@ from ecociv.monitoring.engine.api import ENGINES
 from ecociv.monitoring.engine.rules import load_rules
 from ecociv.monitoring.feed import FeedError
 from ecociv.monitoring.models import RunKind, RunState
-from ecociv.monitoring.scope import get_run_for_user, visible_runs, writable_regions
+from ecociv.monitoring.scope import can_rerun, get_run_for_user, visible_runs, writable_regions
 
 LEVELS = {1: "优", 2: "良", 3: "轻度污染", 4: "中度污染", 5: "重度污染", 6: "严重污染"}
 # (key, label, unit) of the annual air results, in the order HJ 663 reports them.
@@ -132,8 +132,7 @@ def _status_context(request, run) -> dict:
     if run.interrupted:
         ctx["stale_minutes"] = int(stale_limit().total_seconds() // 60)
         ctx["rerun"] = run.reruns.order_by("-pk").first()
-        ctx["may_rerun"] = request.user.is_superuser or (
-            run.region is not None and run.region in writable_regions(request.user))
+        ctx["may_rerun"] = can_rerun(request.user, run)
     return ctx
 
 

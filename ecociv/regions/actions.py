@@ -83,6 +83,9 @@ class ImportResult:
 def import_regions(path: str | Path, *, by, data: bytes | None = None, name: str | None = None) -> ImportResult:
     """Import or update regions from CSV/xlsx. All rows are checked before anything is
     written; one bad row and nothing changes."""
+    from ecociv.regions.scope import require_region_import
+
+    require_region_import(by)
     try:
         keys, rows = read_table(path, data=data, name=name, aliases=HEADERS)
     except TableError as exc:

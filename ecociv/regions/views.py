@@ -1,14 +1,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ecociv.accounts.models import Role
 from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.regions.actions import RegionImportError, import_regions, update_region
 from ecociv.regions.models import Region
+from ecociv.regions.scope import can_import_regions, require_region_import
 
 
 @login_required
@@ -16,8 +15,7 @@ def index(request):
     regions = list(visible_regions(request.user).select_related("parent").order_by("path"))
     top = min((r.path.count("/") for r in regions), default=0)
     rows = [(r, r.path.count("/") - top) for r in regions]
-    return render(request, "regions/index.html", {"rows": rows, "can_import": request.user.role == Role.ADMIN
-                                                  or request.user.is_superuser})
+    return render(request, "regions/index.html", {"rows": rows, "can_import": can_import_regions(request.user)})
 
 
 def can_write_region(user, region) -> bool:
@@ -67,8 +65,7 @@ def edit(request, code):
 
 @login_required
 def import_view(request):
-    if not (request.user.is_superuser or request.user.role == Role.ADMIN):
-        raise PermissionDenied("仅创建办管理员可以导入区划")
+    require_region_import(request.user)
     problems = []
     if request.method == "POST" and request.FILES.get("file"):
         f = request.FILES["file"]

@@ -207,6 +207,7 @@ def build_demo(*, by, progress=None) -> dict:
                     targets_assigned.append((reg, year, ind))
     IndicatorValue.objects.bulk_create(rows, batch_size=500)
     created["values"] = len(rows)
+    created["evidence"] = _demo_evidence(standard, by=by)
     for reg, year, ind in targets_assigned:
         value = Decimal("85") if ind.code == "7.1" else Decimal("2")
         RegionTarget.objects.get_or_create(region=reg, year=year, indicator=ind, kind=RegionTarget.Kind.ASSIGNED,
@@ -225,6 +226,54 @@ def build_demo(*, by, progress=None) -> dict:
         record(user=by, action="demo.load", object_type="demo", object_id="qingchuan", object_repr="演示数据",
                after=created)
     return {"created": created, "accounts": accounts, "password": DEMO_PASSWORD}
+
+
+def _demo_evidence(standard, *, by) -> int:
+    """The demo keeps its own rules (checks.yaml: a binding indicator needs evidence before it is
+    submitted or approved): every demo value 已提交/已审核 of a binding indicator gets a small
+    .docx 佐证材料, one file per indicator stored once by its sha256. Idempotent, and it mends
+    a demo database built before this rule was kept (no task there starts deadlocked)."""
+    import hashlib
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from ecociv.entry.models import Evidence
+
+    todo = list(IndicatorValue.objects.filter(
+        indicator__standard=standard, source=ValueSource.DEMO, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED],
+        evidence__isnull=True).select_related("indicator", "indicator__parent"))
+    todo = [v for v in todo if v.indicator.effective_type == "binding"]
+    files: dict[int, tuple[str, str, int]] = {}
+    evidence = []
+    for v in todo:
+        ind = v.indicator
+        if ind.pk not in files:
+            d = Document()
+            d.styles["Normal"].font.name = "宋体"
+            d.styles["Normal"].element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+            d.add_heading("演示佐证材料", level=1)
+            d.add_paragraph(f"指标：{ind.code} {ind.name}")
+            d.add_paragraph("本文件由演示数据生成，代表部门上传的统计报表、监测报告或文件依据。")
+            buf = io.BytesIO()
+            d.save(buf)
+            data = buf.getvalue()
+            digest = hashlib.sha256(data).hexdigest()
+            path = f"evidence/{digest[:2]}/{digest}.docx"
+            if not default_storage.exists(path):
+                path = default_storage.save(path, ContentFile(data))
+            files[ind.pk] = (path, digest, len(data))
+        path, digest, size = files[ind.pk]
+        ev = Evidence(value=v, original_name=f"演示佐证材料-{ind.code}.docx", extension=".docx",
+                      content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                      size=size, sha256=digest, uploaded_by=by)
+        ev.file.name = path
+        evidence.append(ev)
+    Evidence.objects.bulk_create(evidence, batch_size=500)
+    return len(evidence)
 
 
 # ---- 填报任务 (entry, issue 4) ---------------------------------------------------------------

@@ -24,7 +24,10 @@ def test_matrix_follows_every_change_despite_the_cache(world):
     assert _status(queries.matrix(world.city_admin, world.city, 2025), world.county, "29") == "met"
     # An edit that adds no row is still seen: every write leaves an audit row.
     with transaction.atomic():
+        # (reopened, corrected, approved again: the model refuses to change a locked figure)
+        IndicatorValue.objects.filter(pk=v.pk).update(status="returned")
         IndicatorValue.objects.filter(pk=v.pk).update(value=Decimal("70"))
+        IndicatorValue.objects.filter(pk=v.pk).update(status="approved")
         record(user=world.admin, action="value.update", obj=v)
     assert _status(queries.matrix(world.city_admin, world.city, 2025), world.county, "29") == "not_met"
 

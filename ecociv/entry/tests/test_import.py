@@ -32,11 +32,11 @@ def run(*args):
 
 
 def test_cli_dry_run_lists_each_row_and_writes_nothing(world, tmp_path):
-    IndicatorValue.objects.create(region=world.county, year=YEAR, indicator=world.standard.indicators.get(code="29"),
+    IndicatorValue.objects.create(region=world.county, year=YEAR, indicator=world.standard.indicators.get(code="26"),
                                   value=Decimal(90), note="老", status=ValueStatus.DRAFT)
-    f = write(tmp_path, HEAD + f"870121,{YEAR},27,100,全年达标\n870121,{YEAR},29,91.5,更正\n")
+    f = write(tmp_path, HEAD + f"870121,{YEAR},11,100,全年达标\n870121,{YEAR},26,91.5,更正\n")
     out = run(f, "--dry-run")
-    assert "第 2 行 870121 2025 27：新增" in out and "第 3 行 870121 2025 29：更新" in out
+    assert "第 2 行 870121 2025 11：新增" in out and "第 3 行 870121 2025 26：更新" in out
     assert "预检通过（未写入）：新增 1 条，更新 1 条，未变 0 条，错误 0 条" in out
     assert IndicatorValue.objects.count() == 1
 
@@ -66,7 +66,7 @@ def test_cli_requires_the_exact_headers(world, tmp_path):
 
 
 def test_cli_imports_as_submitted_by_the_system_account(world, tmp_path):
-    f = write(tmp_path, HEAD + f"870121,{YEAR},27,100,全年达标\n870122,{YEAR},27,99.5,\n")
+    f = write(tmp_path, HEAD + f"870121,{YEAR},11,100,全年达标\n870122,{YEAR},11,99.5,\n")
     out = run(f)
     assert "导入完成（已提交，操作人 system）：新增 2 条" in out
     v = IndicatorValue.objects.get(region=world.county)
@@ -77,18 +77,36 @@ def test_cli_imports_as_submitted_by_the_system_account(world, tmp_path):
     assert "未变 2 条" in run(f)
 
 
-def test_cli_approve_as_a_named_user_and_locked_values_refuse(world, tmp_path):
+def test_imports_run_the_checks_of_a_submit(world, tmp_path):
+    """Maker-checker (issue 15): an import enters values as 已提交 only when they pass what a submit
+    on the page requires — evidence for binding indicators included — and never approves."""
     f = write(tmp_path, "区划代码,年度,指标编码,数值,说明,标准,是否完成\n"
-                        f"870121,{YEAR},27,100,,national-2019,\n870121,{YEAR},1,,已印发,,是\n")
-    out = run(f, "--approve", "--as", "city_admin")
-    assert "已审核，操作人 city_admin" in out
-    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {ValueStatus.APPROVED}
-    assert IndicatorValue.objects.get(indicator__code="1", indicator__standard__code="national-2019").achieved is True
-    assert AuditLog.objects.filter(action="value.import", username="city_admin").count() == 2
-    f2 = write(tmp_path, HEAD + f"870121,{YEAR},27,98,\n", "again.csv")
+                        f"870121,{YEAR},27,100,,national-2019,\n870121,{YEAR},11,80,,,\n")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        call_command("import_values", f, "--as", "city_admin", stdout=out)
+    assert "第 2 行，“数值”列：缺少佐证材料：约束性指标须上传佐证材料" in out.getvalue()
+    assert not IndicatorValue.objects.exists()
+    with pytest.raises(CommandError, match="录入与审核须由不同的人完成"):
+        run(f, "--approve", "--as", "city_admin")
+    # As drafts (save's checks), the evidence comes later on the page, then a submit.
+    out = run(f, "--draft", "--as", "city_admin")
+    assert "导入完成（草稿，操作人 city_admin）：新增 2 条" in out
+    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {ValueStatus.DRAFT}
+
+
+def test_cli_refuses_submitted_and_approved_values_and_reports_them_by_row(world, tmp_path):
+    f = write(tmp_path, HEAD + f"870121,{YEAR},11,100,\n")
+    run(f, "--as", "city_admin")
+    v = IndicatorValue.objects.get()
+    assert v.status == ValueStatus.SUBMITTED and v.entered_by == world.city_admin
+    assert "未变 1 条" in run(f)
+    f2 = write(tmp_path, HEAD + f"870121,{YEAR},11,98,\n", "again.csv")
+    out = io.StringIO()
     with pytest.raises(CommandError):
-        run(f2)
-    assert IndicatorValue.objects.get(indicator__code="27").value == Decimal(100)
+        call_command("import_values", f2, stdout=out)
+    assert "工作表“again.csv” 第 2 行，“数值”列：甲县 2025年 指标 11 已提交，等待审核" in out.getvalue()
+    assert IndicatorValue.objects.get().value == Decimal(100)
 
 
 def test_cli_as_a_user_is_held_to_their_scope(world, tmp_path):
@@ -107,10 +125,10 @@ def test_cli_checks_outliers_against_siblings_in_the_same_file(world, tmp_path):
     rows = []
     for n in range(3, 9):
         Region.objects.create(code=f"87012{n}", name=f"县{n}", level="county", parent=world.city)
-        rows.append(f"87012{n},{YEAR},27,{95 + n % 3},")
-    rows.append(f"870121,{YEAR},27,20,")
+        rows.append(f"87012{n},{YEAR},26,{95 + n % 3},")
+    rows.append(f"870121,{YEAR},26,20,")
     out = run(write(tmp_path, HEAD + "\n".join(rows) + "\n"), "--dry-run", "-v", "2")
-    assert "870121 2025 27：新增" in out and "同级地区离群" in out
+    assert "870121 2025 26：新增" in out and "同级地区离群" in out
 
 
 def test_xlsx_long_format_is_read_too(world, tmp_path):
@@ -118,7 +136,7 @@ def test_xlsx_long_format_is_read_too(world, tmp_path):
     ws = wb.active
     ws.title = "数据"
     ws.append(["区划代码", "年度", "指标编码", "数值", "说明"])
-    ws.append([870121, f"{YEAR}年", "27", 99.5, "ok"])  # a number-typed code, a year as people type it
+    ws.append([870121, f"{YEAR}年", "11", 99.5, "ok"])  # a number-typed code, a year as people type it
     ws.append(["870121", YEAR, "29", "abc", ""])
     p = tmp_path / "v.xlsx"
     wb.save(p)
@@ -126,7 +144,7 @@ def test_xlsx_long_format_is_read_too(world, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_values", str(p), verbosity=2, stdout=out)
     assert "工作表“数据” 第 3 行，“数值”列：“abc”不是有效的数值" in out.getvalue()
-    assert f"870121 {YEAR} 27：新增" in out.getvalue()
+    assert f"870121 {YEAR} 11：新增" in out.getvalue()
 
 
 def test_template_has_keys_locked_inputs_unlocked_and_validation(client, world, env_task):
@@ -194,7 +212,7 @@ def test_task_upload_refuses_rows_of_another_task(client, world, env_task, tmp_p
 def test_page_import_runs_with_progress_and_status(client, world, settings):
     settings.ENTRY_IMPORT_THREADS = False
     client.force_login(world.city_admin)
-    data = (HEAD + f"870121,{YEAR},27,100,\n870122,{YEAR},27,99,\n").encode()
+    data = (HEAD + f"870121,{YEAR},11,100,\n870122,{YEAR},11,99,\n").encode()
     html = client.post("/entry/import/", {"file": SimpleUploadedFile("v.csv", data)}).content.decode()
     assert "新增 2 条" in html
     job = ImportJob.objects.get()
@@ -208,8 +226,8 @@ def test_page_import_runs_with_progress_and_status(client, world, settings):
 def test_import_refuses_to_overwrite_values_approved_after_the_dry_run(world, env_task, tmp_path):
     from ecociv.entry.importing import plan_import
 
-    f = write(tmp_path, HEAD + f"870121,{YEAR},27,100,\n")
-    plan = plan_import(f, by=world.city_admin)
+    f = write(tmp_path, HEAD + f"870121,{YEAR},27,99,\n")
+    plan = plan_import(f, by=world.city_admin, target_status=ValueStatus.DRAFT)
     fill_all(env_task, world.filler)
     actions.submit_task(env_task, by=world.filler)
     actions.approve_task(env_task, by=world.reviewer)

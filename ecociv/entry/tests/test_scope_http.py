@@ -77,8 +77,10 @@ def test_anonymous_is_sent_to_login_and_api_says_401(client, setup):
 
 def test_api_round_trip_for_the_filler(client, world, setup):
     client.force_login(world.filler)
-    r = client.post(f"/api/v1/entry/tasks/{setup['task'].pk}/values/27", {"value": "101", "note": "x"},
-                    content_type="application/json")
+    got = client.get(f"/api/v1/entry/tasks/{setup['task'].pk}").json()
+    version = next(i for i in got["items"] if i.get("indicator") == "27")["value"]["version"]
+    r = client.post(f"/api/v1/entry/tasks/{setup['task'].pk}/values/27", {"value": "101", "note": "x",
+                    "version": version}, content_type="application/json")
     assert r.status_code == 200 and r.json()["value"]["value"] == "101"
     assert "range" in [f["check"] for f in r.json()["findings"]]
     r = client.post(f"/api/v1/entry/tasks/{setup['task'].pk}/submit")

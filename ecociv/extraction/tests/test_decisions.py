@@ -143,8 +143,8 @@ def test_a_task_value_is_written_through_the_entry_workflow(world, client, doc):
     accept(client, fact(doc, "94.5%"))
     v = IndicatorValue.objects.get()
     assert v.status == "draft" and v.source == "extracted" and v.lineage["document"]["id"] == doc.pk
-    # entry's own audit rows: the value saved by its action, the quote added as its evidence
-    assert AuditLog.objects.filter(action="value.save", object_id=str(v.pk)).exists()
+    # entry's one writer wrote it (one audit row, with the lineage), the quote added as its evidence
+    assert AuditLog.objects.get(action="value.extract", object_id=str(v.pk)).after["lineage"]["fact"]
     assert AuditLog.objects.filter(action="evidence.add", object_id=str(v.pk)).exists()
     assert v.evidence.count() == 1
     task.refresh_from_db()

@@ -61,14 +61,17 @@ def test_it_writes_7_1_as_submitted_computed_values_with_lineage_and_audit(world
 def test_feeding_the_same_files_again_changes_nothing_but_a_locked_value_is_never_overwritten(world, coded_files):
     _feed(coded_files, world.city_admin)
     v = IndicatorValue.objects.get(region=world.county, year=2026, indicator__code="7.1")
-    v.status, v.value = ValueStatus.APPROVED, Decimal(1)
-    v.save()
+    # Returned, corrected by hand, approved (the model refuses to change a submitted value's figure).
+    IndicatorValue.objects.filter(pk=v.pk).update(status=ValueStatus.RETURNED)
+    IndicatorValue.objects.filter(pk=v.pk).update(value=Decimal(1))
+    IndicatorValue.objects.filter(pk=v.pk).update(status=ValueStatus.APPROVED)
     _res, _run, out = _feed(coded_files, world.city_admin)
-    assert out["locked"] == ["甲县 2026年 7.1 优良天数比例"]
+    assert out["locked"] == ["甲县 2026年 7.1 优良天数比例（已审核）"]
     v.refresh_from_db()
     assert v.value == Decimal(1) and v.status == ValueStatus.APPROVED
-    # The other county's value was rewritten only in its lineage (a new run id), not its figure.
-    assert out["updated"] == 1
+    # The other county's value, still under review with the same figure, is left as it is (the
+    # one lock rule: not even its lineage changes while it is 已提交).
+    assert (out["updated"], out["unchanged"]) == (0, 1)
 
 
 def test_unknown_region_codes_are_refused_by_name_and_nothing_is_written(world, tmp_path):

@@ -18,15 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help=".csv 或 .xlsx 文件")
         parser.add_argument("--dry-run", action="store_true", help="只预检，逐行列出 新增/更新/未变/错误，不写入")
-        parser.add_argument("--approve", action="store_true", help="导入为“已审核”（默认“已提交”）")
+        parser.add_argument("--approve", action="store_true",
+                            help="已停用：录入与审核须由不同的人完成，导入的数据须在页面或 API 由审核人审核")
+        parser.add_argument("--draft", action="store_true",
+                            help="导入为“草稿”（只做保存时的检查；之后在页面补充佐证材料并提交）")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="审计记录中的操作人（默认内置 system 账号）")
 
-    def handle(self, *args, file, dry_run, approve, as_user, **opts):
+    def handle(self, *args, file, dry_run, approve, draft, as_user, **opts):
         from tqdm import tqdm
 
+        if approve:
+            raise CommandError("--approve 已停用：录入与审核须由不同的人完成（录入人不能审核自己录入的数据）。"
+                               "请导入（已提交或 --draft 草稿）后，由审核人在页面或 API 审核通过")
         by = operator(as_user)
-        status = ValueStatus.APPROVED if approve else ValueStatus.SUBMITTED
+        status = ValueStatus.DRAFT if draft else ValueStatus.SUBMITTED
         try:
             plan = plan_import(file, by=by, target_status=status)
         except (ImportFileError, FileNotFoundError) as exc:
@@ -58,5 +64,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         finally:
             bar.close()
-        label = "已审核" if approve else "已提交"
+        label = "草稿" if draft else "已提交"
         self.stdout.write(f"导入完成（{label}，操作人 {by.username}）：{plan.summary()}")
