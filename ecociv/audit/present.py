@@ -42,7 +42,8 @@ ACTION_LABELS = {
     "extraction.reject": "拒绝识别数据", "extraction.reopen": "重新审阅识别数据", "user.create": "新建账户",
     "user.enable": "启用账户", "user.disable": "停用账户", "user.reset_password": "重置密码", "user.grant": "授予角色与范围",
     "user.password_change": "修改密码", "token.create": "创建 API 令牌", "token.revoke": "撤销 API 令牌",
-    "admin.create": "后台新建", "admin.update": "后台修改", "admin.delete": "后台删除", "demo.load": "载入演示数据",
+    "import.check": "预检导入文件", "import.start": "开始导入", "import.rerun": "重新开始导入",
+    "monitoring.feed": "监测结果写入指标", "admin.create": "后台新建", "admin.update": "后台修改", "admin.delete": "后台删除", "demo.load": "载入演示数据",
 }
 VERBS = {"create": "新建", "update": "修改", "delete": "删除", "save": "保存", "submit": "提交", "approve": "审核通过",
          "return": "退回", "reopen": "重新打开", "import": "导入", "set": "设定", "add": "添加", "remove": "删除",
@@ -53,7 +54,9 @@ TYPE_LABELS = {"demo": "演示数据", "system": "系统"}
 # Keys that are not model fields (snapshots written by the actions) — labelled here.
 EXTRA_LABELS = {
     "file": "文件", "files": "文件", "sha256": "校验值", "size": "大小（字节）", "type": "类型", "name": "名称",
-    "checks": "检查提示", "values": "数值条数", "facts": "识别条数", "masked": "遮蔽数字", "indicators": "指标",
+    "checks": "检查提示", "override": "放行（未通过阻止性检查）", "fed": "写入记录", "total": "行数",
+    "draft": "导入为草稿", "task": "任务", "state": "状态",
+    "values": "数值条数", "facts": "识别条数", "masked": "遮蔽数字", "indicators": "指标",
     "kind": "类别", "standard": "指标体系", "year": "年度", "done": "已完成", "note": "说明", "parameters": "参数",
     "rerun_of": "重新运行自", "lineage": "计算来源", "quote": "原文", "status": "状态", "targets": "目标值",
     "region_class": "适用类别", "op": "比较", "value": "数值", "text": "文字目标", "region": "区划",
