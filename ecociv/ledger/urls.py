@@ -5,6 +5,11 @@ from ecociv.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("rules/download/", views.rules_file, name="rules_file"),
+    path("responsibility/<int:pk>/progress/", views.update_progress, name="progress"),
+    path("from-fact/<int:fact_id>/", views.from_fact, name="from_fact"),
+    path("template/<str:kind>/", views.template, name="template"),
+    path("import/<str:kind>/", views.import_page, name="import"),
     path("<str:code>/<int:year>/", views.overview, name="overview"),
     path("<str:code>/<int:year>/projects/", views.projects, name="projects"),
     path("<str:code>/<int:year>/funds/", views.funds, name="funds"),
@@ -16,13 +21,9 @@ urlpatterns = [
     path("<str:code>/<int:year>/responsibilities/export/", views.responsibilities, {"export": True},
          name="responsibilities_export"),
     path("<str:code>/<int:year>/ranking/export/", views.ranking_page, {"export": True}, name="ranking_export"),
-    path("rules/download/", views.rules_file, name="rules_file"),
     path("<str:code>/<int:year>/letters/", views.add_letter, name="add_letter"),
     path("<str:code>/<int:year>/findings/", views.findings, name="findings"),
     path("<str:code>/<int:year>/ranking/", views.ranking_page, name="ranking"),
     path("<str:code>/<int:year>/ranking/publish/", views.publish, name="publish"),
     path("<str:code>/<int:year>/ranking/rules/", views.upload_rules, name="upload_rules"),
-    path("responsibility/<int:pk>/progress/", views.update_progress, name="progress"),
-    path("template/<str:kind>/", views.template, name="template"),
-    path("import/<str:kind>/", views.import_page, name="import"),
 ]

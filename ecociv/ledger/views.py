@@ -379,3 +379,30 @@ def import_page(request, kind):
                                             "data": base64.b64encode(data).decode()}
         return render(request, "ledger/import.html", ctx | {"plan": plan, "sha256": sha})
     return render(request, "ledger/import.html", ctx)
+
+
+@login_required
+def from_fact(request, fact_id):
+    """Item 9: the form that puts a figure of an old summary into the ledger (see from_facts)."""
+    from ecociv.extraction.scope import get_fact_for_user
+    from ecociv.ledger.from_facts import TARGETS, accept_fact_into_ledger, proposal
+
+    fact = get_fact_for_user(request.user, fact_id)
+    get_region_for_user(request.user, fact.document.region.code, write=True)
+    form = proposal(fact)
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("target", "region", "year", "name", "value", "unit", "category",
+                                                     "source", "activity_kind")}
+        try:
+            obj = accept_fact_into_ledger(fact, by=request.user, target=form["target"], region_code=form["region"],
+                                          year=form["year"], name=form["name"], value=form["value"], unit=form["unit"],
+                                          category=form["category"], source=form["source"],
+                                          activity_kind=form["activity_kind"])
+            messages.success(request, f"已记入台账：{TARGETS[form['target']]}“{obj}”")
+            return redirect("extraction:document", doc_id=fact.document_id)
+        except (actions.LedgerError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+    regions = visible_regions(request.user).filter(path__startswith=fact.document.region.path).order_by("path")[:200]
+    return render(request, "ledger/from_fact.html", {
+        "fact": fact, "form": form, "targets": TARGETS, "regions": regions, "categories": kinds.project_categories(),
+        "sources": kinds.fund_sources(), "activity_kinds": list(kinds.activity_kinds())})
