@@ -93,11 +93,12 @@ def _as_text(out: dict) -> pa.Table:
     return pa.table(cols)
 
 
-def write(n_stations: int, year: int, out: Path, fmt: str, seed: int = 1) -> None:
+def write(n_stations: int, year: int, out: Path, fmt: str, seed: int = 1, years: int = 1) -> None:
     import pyarrow.compute  # noqa: F401  (pa.compute used in _as_text)
 
     writer = None
-    for part in generate(n_stations, year, seed):
+    parts = (p for k in range(years) for p in generate(n_stations, year + k, seed + k))
+    for part in parts:
         if fmt == "csv":
             t = _as_text(part)
             if writer is None:
@@ -123,9 +124,10 @@ def main() -> None:
     ap.add_argument("--stations-out", type=Path)
     ap.add_argument("--format", choices=("csv", "parquet"), default=None)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--years", type=int, default=1)
     a = ap.parse_args()
     fmt = a.format or ("parquet" if a.out.suffix == ".parquet" else "csv")
-    write(a.stations, a.year, a.out, fmt, a.seed)
+    write(a.stations, a.year, a.out, fmt, a.seed, a.years)
     write_stations(a.stations, a.stations_out or a.out.with_name(a.out.stem + "_stations.csv"))
 
 

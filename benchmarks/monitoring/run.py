@@ -1,88 +1,164 @@
-"""Monitoring-engine benchmarks: python benchmarks/monitoring/run.py [--quick] [--skip-5000]
+"""Air evaluation as whole processes against honest baselines, in one invocation:
 
-1. 1,000 stations x 1 year hourly CSV -> annual evaluation: engine (DuckDB) vs the pandas baseline
-   in this same invocation; their figures must be equal.
-2. Vectorised IAQI vs python-aqi called per value.
-3. 5,000 stations x 1 year Parquet through the engine in a child process; peak RSS measured.
-Data is generated under var/bench (or --data-dir) once and reused.
+    .venv/bin/python benchmarks/monitoring/run.py --stations 200 1000 [--repeat 3]
+    .venv/bin/python benchmarks/monitoring/run.py --national [--national-stations 5000] [--memory-limit 600MB]
+    .venv/bin/python benchmarks/monitoring/run.py --python-aqi
+
+Each contender is a fresh process on the same CSV, started the way a user starts it, timed
+wall-clock from spawn to exit (interpreter start, imports and the read included), and the
+contenders take turns (round robin) so that a change in the machine's load hits all of them:
+
+- read       DuckDB reading the CSV alone (count + one average): the physical limit.
+- sql        sql_baseline.py, the evaluation in plain DuckDB SQL (one read, FILTER aggregates).
+- pandas     pandas_baseline.py, the evaluation in vectorised pandas/numpy.
+- engine     `ecociv air-eval --level station --json` with its compiled SQL cached (every run
+             after the first on a machine).
+- engine-cold  the same with an empty SQL cache (compiles the Ibis expressions).
+
+The figures of sql, pandas and engine are compared exactly (all fields but `standard`, which
+only the engine reports); a difference stops the benchmark. The load (`uptime`) is printed with
+every figure: the machine is shared, read the ratios, not the seconds.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(HERE))
 warnings.filterwarnings("ignore")
 
 import gen_data
 
+PY = sys.executable
+ECOCIV = str(Path(PY).with_name("ecociv"))
 
-def ensure(n: int, fmt: str, d: Path) -> tuple[Path, Path]:
-    data = d / f"air_{n}.{fmt}"
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def ensure(n: int, fmt: str, d: Path, years: int = 1) -> tuple[Path, Path]:
+    tag = f"{n}" if years == 1 else f"{n}x{years}y"
+    data = d / f"air_{tag}.{fmt}"
     st = d / f"air_{n}_stations.csv"
     if not data.exists():
         t = time.perf_counter()
         print(f"生成测试数据 {data} …", file=sys.stderr, flush=True)
-        gen_data.write(n, 2024, data, fmt)
-        gen_data.write_stations(n, st)
+        gen_data.write(n, 2024, data, fmt, years=years)
         print(f"  用时 {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    if not st.exists():
+        gen_data.write_stations(n, st)
     return st, data
 
 
-ENGINE_CHILD = """
-import json, sys, time, warnings
-warnings.filterwarnings("ignore")
-sys.path.insert(0, {root!r})
-from ecociv.monitoring.engine.api import evaluate_air
-t = time.perf_counter()
-res = evaluate_air({st!r}, {data!r}, level="station")
-s = time.perf_counter() - t
-json.dump({{"seconds": s, "rows": res.rows_used, "results": res.results}}, open({out!r}, "w"))
-"""
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in MB, stdout) of a child process."""
+    t = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+        _pid, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        err = p.stderr.read().decode()
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+        out.seek(0)
+        return wall, ru.ru_maxrss // 1024, out.read().decode()
 
 
-def bench_pipeline(d: Path, n: int, with_pandas: bool) -> dict:
-    """The engine runs in a fresh child process, as `ecociv air-eval` would: in-process it shared
-    the allocator and page cache state of whatever ran before it (the same code measured 7-9 s
-    alone and 16 s after another benchmark in one process). The pandas baseline runs here."""
-    import tempfile
+def contenders(st: Path, data: Path, cache: Path) -> dict[str, tuple[list[str], dict | None]]:
+    read_sql = (f"SELECT count(*), avg(\"PM2.5\") FROM read_csv('{data}', header = true, types = "
+                "{'station': 'VARCHAR', 'time': 'TIMESTAMP', 'SO2': 'DOUBLE', 'NO2': 'DOUBLE', 'CO': 'DOUBLE', "
+                "'O3': 'DOUBLE', 'PM10': 'DOUBLE', 'PM2.5': 'DOUBLE'}, timestampformat = '%Y-%m-%d %H:%M')")
+    engine = [ECOCIV, "air-eval", str(st), str(data), "--level", "station", "--json", "--no-progress"]
+    return {
+        "read": ([PY, "-c", f"import duckdb; print(duckdb.sql({read_sql!r}).fetchall())"], None),
+        "sql": ([PY, str(HERE / "sql_baseline.py"), str(st), str(data)], None),
+        "pandas": ([PY, str(HERE / "pandas_baseline.py"), str(st), str(data)], None),
+        "engine": (engine, {"ECOCIV_SQL_CACHE": str(cache)}),
+        "engine-cold": (engine, "cold"),
+    }
 
+
+def comparable(rows: list[dict]) -> list[dict]:
+    return sorted(({k: v for k, v in r.items() if k != "standard"} for r in rows), key=lambda r: (r["id"], r["year"]))
+
+
+def bench_pipeline(d: Path, n: int, repeat: int, skip: set[str]) -> dict:
     st, data = ensure(n, "csv", d)
     with tempfile.TemporaryDirectory() as tmp:
-        out_path = f"{tmp}/engine.json"
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", ENGINE_CHILD.format(root=str(ROOT), st=str(st), data=str(data),
-                                                                  out=out_path)], check=True)
-        process_s = time.perf_counter() - t
-        with open(out_path) as fh:
-            eng = json.load(fh)
-    engine_s = eng["seconds"]
-    out = {"stations": n, "rows": eng["rows"], "engine_s": round(engine_s, 2),
-           "engine_process_s": round(process_s, 2)}
-    if with_pandas:
-        import pandas_baseline
-
-        t = time.perf_counter()
-        base = pandas_baseline.run(str(st), str(data))
-        pandas_s = time.perf_counter() - t
-        mine = [{k: v for k, v in r.items() if k not in ("completeness", "standard")} for r in eng["results"]]
-        base = json.loads(json.dumps(base))  # the same JSON round trip as the engine's figures
-        out.update(pandas_s=round(pandas_s, 2), speedup=round(pandas_s / engine_s, 1),
-                   speedup_incl_process_start=round(pandas_s / process_s, 1),
-                   identical=sorted(mine, key=lambda r: r["id"]) == sorted(base, key=lambda r: r["id"]))
+        cache = Path(tmp) / "warm"
+        runs = {k: v for k, v in contenders(st, data, cache).items() if k not in skip}
+        # One untimed engine run fills the warm cache (and the page cache, for everyone).
+        timed(runs["engine"][0], runs["engine"][1])
+        times: dict[str, list[float]] = {k: [] for k in runs}
+        rss: dict[str, int] = {}
+        outputs: dict[str, list[dict]] = {}
+        load_before = loadavg()
+        for i in range(repeat):
+            for name, (cmd, env) in runs.items():
+                if env == "cold":
+                    env = {"ECOCIV_SQL_CACHE": f"{tmp}/cold{i}"}
+                wall, peak, out = timed(cmd, env)
+                times[name].append(wall)
+                rss[name] = max(rss.get(name, 0), peak)
+                if name in ("sql", "pandas", "engine") and name not in outputs:
+                    outputs[name] = comparable(json.loads(out))
+        load_after = loadavg()
+    ref = outputs.get("engine")
+    identical = {k: v == ref for k, v in outputs.items() if k != "engine"}
+    if not all(identical.values()):
+        raise SystemExit(f"results differ from the engine's: {identical}")
+    med = {k: round(statistics.median(v), 2) for k, v in times.items()}
+    out = {"stations": n, "rows": n * 8784, "repeat": repeat, "median_s": med,
+           "all_s": {k: [round(x, 2) for x in v] for k, v in times.items()}, "peak_rss_mb": rss,
+           "identical_to_engine": identical, "load_before": load_before, "load_after": load_after}
+    if "sql" in med:
+        out["engine_over_sql"] = round(med["engine"] / med["sql"], 2)
+        if "engine-cold" in med:
+            out["engine_cold_over_sql"] = round(med["engine-cold"] / med["sql"], 2)
+    if "pandas" in med:
+        out["engine_over_pandas"] = round(med["engine"] / med["pandas"], 2)
+    if "read" in med:
+        out["engine_over_read"] = round(med["engine"] / med["read"], 2)
     return out
 
 
-def bench_aqi(n: int = 200_000) -> dict:
+NATIONAL_CHILD = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from ecociv.monitoring.engine.api import evaluate_air
+t = time.perf_counter()
+r = evaluate_air({st!r}, {data!r}, level="station", engine={engine!r}, memory_limit={mem!r}, threads={threads!r})
+print(json.dumps({{"seconds": round(time.perf_counter() - t, 1), "rows": r.rows_used, "results": len(r.results)}}))
+"""
+
+
+def bench_national(d: Path, n: int, years: int, memory_limit: str, engine: str, threads: int | None) -> dict:
+    st, data = ensure(n, "parquet", d, years)
+    code = NATIONAL_CHILD.format(root=str(ROOT), st=str(st), data=str(data), engine=engine, mem=memory_limit,
+                                 threads=threads)
+    load_before = loadavg()
+    wall, peak, out = timed([PY, "-c", code], {"ECOCIV_SQL_CACHE": str(d / "sql-cache")})
+    res = json.loads(out.strip().splitlines()[-1])
+    return {"stations": n, "years": years, "engine": engine, "memory_limit": memory_limit, "threads": threads,
+            "file_mb": round(data.stat().st_size / 2**20), **res, "process_s": round(wall, 1),
+            "peak_rss_mb": peak, "load_before": load_before, "load_after": loadavg()}
+
+
+def bench_python_aqi(n: int = 200_000) -> dict:
+    """Correctness, not speed: python-aqi is a per-value library with other tables (see README)."""
     import aqi
     import numpy as np
 
@@ -90,59 +166,35 @@ def bench_aqi(n: int = 200_000) -> dict:
     from ecociv.monitoring.engine.rules import load_rules
 
     rs = load_rules().by_id("2012")
-    rng = np.random.default_rng(3)
-    conc = rng.integers(0, 500_000, n)          # PM2.5 in thousandths, 0..500 ug/m3
-    # Best of 5 after a warm-up: one 0.02 s call is at the mercy of whatever else the machine
-    # (or this process: run after the 8.8 M-row pipeline it measured 20x slower) is doing.
+    conc = np.random.default_rng(3).integers(0, 500_000, 20_000)
     ours = aqi_np.iaqi(rs, "PM2.5", "24h_avg", conc)
-    times = []
-    for _ in range(5):
-        t = time.perf_counter()
-        ours = aqi_np.iaqi(rs, "PM2.5", "24h_avg", conc)
-        times.append(time.perf_counter() - t)
-    ours_s = min(times)
-    k = min(n, 20_000)   # python-aqi per value is slow; time a slice and scale per value
-    strs = [str(c / 1000) for c in conc[:k]]
-    t = time.perf_counter()
-    theirs = [aqi.to_iaqi(aqi.POLLUTANT_PM25, s, algo=aqi.ALGO_MEP) for s in strs]
-    theirs_s = time.perf_counter() - t
-    per_ours, per_theirs = ours_s / n, theirs_s / k
-    differ = sum(1 for a, b in zip(ours[:k], theirs) if int(a) != int(b))
-    return {"values": n, "ours_ns_per_value": round(per_ours * 1e9, 1),
-            "python_aqi_ns_per_value": round(per_theirs * 1e9, 1), "speedup": round(per_theirs / per_ours),
-            "python_aqi_differs_on": f"{differ}/{k}"}
-
-
-def bench_5000(d: Path) -> dict:
-    st, data = ensure(5000, "parquet", d)
-    code = (
-        f"import sys, time, json, warnings; warnings.filterwarnings('ignore'); sys.path.insert(0, {str(ROOT)!r})\n"
-        "from ecociv.monitoring.engine.api import evaluate_air\n"
-        f"t = time.perf_counter(); r = evaluate_air({str(st)!r}, {str(data)!r}, level='station', memory_limit='2GB')\n"
-        "print(json.dumps({'seconds': round(time.perf_counter() - t, 1), 'rows': r.rows_used, 'results': len(r.results)}))"
-    )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = json.loads(p.stdout.strip().splitlines()[-1])
-    out["peak_rss_mb"] = round(max(peak_kb, before) / 1024)
-    return out
+    theirs = [aqi.to_iaqi(aqi.POLLUTANT_PM25, str(c / 1000), algo=aqi.ALGO_MEP) for c in conc]
+    return {"values": len(conc), "python_aqi_differs_on": sum(1 for a, b in zip(ours, theirs) if int(a) != int(b))}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench")
-    ap.add_argument("--stations", type=int, default=1000)
-    ap.add_argument("--skip-pandas", action="store_true")
-    ap.add_argument("--skip-5000", action="store_true")
+    ap.add_argument("--stations", type=int, nargs="*", default=[])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip", nargs="*", default=[], help="contenders to leave out (e.g. pandas engine-cold)")
+    ap.add_argument("--national", action="store_true", help="5,000 stations x 1 year Parquet, peak RSS")
+    ap.add_argument("--national-stations", type=int, default=5000)
+    ap.add_argument("--years", type=int, default=1)
+    ap.add_argument("--memory-limit", default="600MB")
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--engine", default="duckdb")
+    ap.add_argument("--python-aqi", action="store_true")
     a = ap.parse_args()
     a.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"CPU: {os.cpu_count()} cores", flush=True)
-    print("aqi", json.dumps(bench_aqi(), ensure_ascii=False), flush=True)
-    r = bench_pipeline(a.data_dir, a.stations, not a.skip_pandas)
-    print("pipeline", json.dumps(r, ensure_ascii=False), flush=True)
-    if not a.skip_5000:
-        print("5000", json.dumps(bench_5000(a.data_dir), ensure_ascii=False), flush=True)
+    for n in a.stations:
+        print("pipeline", json.dumps(bench_pipeline(a.data_dir, n, a.repeat, set(a.skip)), ensure_ascii=False), flush=True)
+    if a.national:
+        r = bench_national(a.data_dir, a.national_stations, a.years, a.memory_limit, a.engine, a.threads)
+        print("national", json.dumps(r, ensure_ascii=False), flush=True)
+    if a.python_aqi:
+        print("python-aqi", json.dumps(bench_python_aqi(), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,26 @@ from .rules import DATA_DIR
 
 CLASSES = ("I", "II", "III", "IV", "V", "劣V")
 CLASS_CN = {"I": "Ⅰ类", "II": "Ⅱ类", "III": "Ⅲ类", "IV": "Ⅳ类", "V": "Ⅴ类", "劣V": "劣Ⅴ类"}
-STATUS = {"I": "优", "II": "优", "III": "良好", "IV": "轻度污染", "V": "中度污染", "劣V": "重度污染"}
 WATER_TYPES = {"river": "river", "lake": "lake_reservoir", "reservoir": "lake_reservoir"}
+
+
+@lru_cache(maxsize=1)
+def water_rules() -> dict:
+    """water_rules.yaml: status words, the section-count rule, the class-proportion thresholds."""
+    import yaml
+
+    spec = yaml.safe_load((DATA_DIR / "water_rules.yaml").read_text(encoding="utf-8"))
+    assert set(spec["class_status"]) == set(CLASSES), spec["class_status"]
+    for row in spec["status_by_share"]:
+        for k in ("good_at_least", "worse_v_below"):
+            if k in row:
+                row[k] = Fraction(row[k])
+    assert "good_at_least" not in spec["status_by_share"][-1] and "worse_v_below" not in spec["status_by_share"][-1]
+    return spec
+
+
+def status_of(cls: str | None) -> str | None:
+    return water_rules()["class_status"].get(cls) if cls else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +91,8 @@ def exceedance_multiple(code: str, water_type: str, value: Decimal) -> Decimal |
     lim = limit_for(code, water_type)
     if lim is None or lim.direction != "le" or value <= lim.limits[2]:
         return None
-    return round_half_even(Fraction(value - lim.limits[2]) / Fraction(lim.limits[2]), 2)
+    digits = water_rules()["decimals"]["exceedance_multiple"]
+    return round_half_even(Fraction(value - lim.limits[2]) / Fraction(lim.limits[2]), digits)
 
 
 def classify(values: dict[str, Decimal], water_type: str) -> dict:
@@ -103,13 +122,15 @@ def _num(d: Decimal | None):
 def region_status(classes: list[str], section_means: list[tuple[str, dict]] | None = None) -> dict:
     """Shares of Ⅰ–Ⅲ and 劣Ⅴ (1 decimal) and the 2011 办法 status.
 
-    Fewer than 5 sections: each item is averaged over the sections and the means are classified
-    (rules.md D7); 5 or more ("5个（含5个）以上", unverified): class-proportion method.
+    Fewer than `min_sections_for_proportion` sections (5): each item is averaged over the sections
+    and the means are classified (rules.md D7); that many or more: class-proportion method.
+    Thresholds and words from water_rules.yaml.
     """
+    spec = water_rules()
     n = len(classes)
     if not n:
         return {"sections": 0, "share_I_III": None, "share_worse_V": None, "status": None}
-    if n < 5 and section_means:
+    if n < spec["min_sections_for_proportion"] and section_means:
         pooled: dict[str, list[Decimal]] = defaultdict(list)
         for _wt, means in section_means:
             for k, v in means.items():
@@ -117,27 +138,19 @@ def region_status(classes: list[str], section_means: list[tuple[str, dict]] | No
         wt = section_means[0][0]
         c = classify({k: _mean(v) for k, v in pooled.items()}, wt)["class"]
         out = region_status(classes)
-        out.update(status=STATUS.get(c), method="mean_of_sections", mean_class=c)
+        out.update(status=status_of(c), method="mean_of_sections", mean_class=c)
         return out
     good = sum(1 for c in classes if CLASSES.index(c) <= 2)
     bad = sum(1 for c in classes if c == "劣V")
     g, b = Fraction(good, n), Fraction(bad, n)
-    if g >= Fraction(9, 10):
-        status = "优"
-    elif g >= Fraction(3, 4):
-        status = "良好"
-    elif b < Fraction(1, 5):
-        status = "轻度污染"
-    elif b < Fraction(2, 5):
-        status = "中度污染"
-    else:
-        # 劣Ⅴ ≥ 40 % with Ⅰ–Ⅲ < 75 %: the Shenzhen wording; the "<60 %" wording leaves the point
-        # Ⅰ–Ⅲ = 60 %, 劣Ⅴ = 40 % unassigned, and rules.md recommends 重度污染 there too.
-        status = "重度污染"
+    status = next(row["status"] for row in spec["status_by_share"]
+                  if ("good_at_least" not in row or g >= row["good_at_least"])
+                  and ("worse_v_below" not in row or b < row["worse_v_below"]))
+    digits = spec["decimals"]["share"]
     return {
         "sections": n,
-        "share_I_III": float(round_half_even(g * 100, 1)),
-        "share_worse_V": float(round_half_even(b * 100, 1)),
+        "share_I_III": float(round_half_even(g * 100, digits)),
+        "share_worse_V": float(round_half_even(b * 100, digits)),
         "status": status,
         "counts": {c: classes.count(c) for c in CLASSES},
         "method": "class_proportion",
@@ -228,9 +241,9 @@ def evaluate_water(path: str | Path) -> dict:
         region = rs[0]["region"]
         sections.append({
             "id": sec, "year": year, "region": region, "water_type": wt, "samples": len(rs),
-            "class": c["class"], "class_cn": CLASS_CN.get(c["class"]), "status": STATUS.get(c["class"]),
+            "class": c["class"], "class_cn": CLASS_CN.get(c["class"]), "status": status_of(c["class"]),
             "over_III": c["over_III"],
-            "means": {k: float(round_half_even(Fraction(v), 4)) for k, v in means.items()},
+            "means": {k: float(round_half_even(Fraction(v), water_rules()["decimals"]["mean"])) for k, v in means.items()},
         })
         if c["class"]:
             region_of[(region, year)].append(c["class"])

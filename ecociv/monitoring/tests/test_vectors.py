@@ -152,7 +152,7 @@ def test_D1_section_class_from_worst_item():
     c = water.classify(vals, "river")
     assert c["items"] == {"pH": "I", "DO": "II", "CODMn": "III", "COD": "III", "BOD5": "III",
                           "NH3-N": "IV", "TP": "III"}
-    assert c["class"] == "IV" and water.STATUS["IV"] == "轻度污染"
+    assert c["class"] == "IV" and water.status_of("IV") == "轻度污染"
     assert c["over_III"] == [{"item": "NH3-N", "class": "IV", "multiple": 0.2}]
 
 
