@@ -207,7 +207,11 @@ def evaluate_air(stations_file: str | Path, data_file: str | Path, *, level: str
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+        import re
+
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip(), re.IGNORECASE):
+            raise ValueError(f"内存上限“{memory_limit}”格式不对，应为如 600MB、2GB")
+        con.execute(f"SET memory_limit = '{memory_limit.strip()}'")
     with tempfile.TemporaryDirectory(prefix="ecociv-air-") as tmp:
         con.execute(f"SET temp_directory = '{tmp}/duckdb'")
         note("读取站点文件")

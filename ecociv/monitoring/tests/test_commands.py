@@ -41,3 +41,16 @@ def test_water_eval_classifies_sections_and_regions(tmp_path):
     assert "第 6 行：pH 的值“x”不是数字" in err.getvalue()
     (region,) = res["regions"]
     assert (region["share_I_III"], region["share_worse_V"]) == (33.3, 33.3)
+
+
+def test_air_eval_takes_a_memory_limit_and_refuses_a_malformed_one(air_world):
+    import pytest
+    from django.core.management.base import CommandError
+
+    st_file, air_file, *_ = air_world
+    out = io.StringIO()
+    call_command("air_eval", str(st_file), str(air_file), "--json", "--no-progress", "--memory-limit", "300MB",
+                 stdout=out)
+    assert json.loads(out.getvalue())
+    with pytest.raises(CommandError, match="内存上限“1GB'; DROP”格式不对"):
+        call_command("air_eval", str(st_file), str(air_file), "--json", "--memory-limit", "1GB'; DROP")

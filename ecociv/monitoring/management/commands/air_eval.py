@@ -28,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--errors", metavar="OUT.csv", help="写出全部有问题的数据行（行号与原因）")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument("--memory-limit", metavar="SIZE",
+                            help="DuckDB 内存上限（如 600MB；超出部分写入临时目录），全国规模数据时使用")
         add_feed_arguments(parser, "7.1 优良天数比例；给出 --base-year 且有该年结果时另写 7.2 PM2.5浓度下降幅度")
 
     def handle(self, *args, **o):
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         bar = tqdm_progress(6, disable=o["no_progress"] or not sys.stderr.isatty())
         try:
             res = evaluate_air(o["stations_file"], o["data_file"], level=o["level"], engine=o["engine"],
-                               standard=o["standard"], daily_out=o["daily"], progress=bar)
+                               standard=o["standard"], daily_out=o["daily"], progress=bar,
+                               memory_limit=o["memory_limit"])
         except (InputError, ValueError, FileNotFoundError) as e:
             raise CommandError(str(e)) from e
         finally:
