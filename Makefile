@@ -1,4 +1,4 @@
-# Two commands: `make run` (set up + serve the demo on SQLite) and `make test` (set up + whole suite).
+# Two commands: `make run` (set up + serve the demo on SQLite with gunicorn and the job worker) and `make test` (set up + whole suite).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -29,8 +29,8 @@ run: venv sysdeps-runtime
 	$(BIN)/ecociv standards load --builtin
 	$(BIN)/ecociv demo
 	@echo ""
-	@echo "平台已启动：http://127.0.0.1:$(PORT)/   （Ctrl+C 停止）"
-	$(BIN)/ecociv runserver 127.0.0.1:$(PORT) --noreload
+	@echo "平台已启动：http://127.0.0.1:$(PORT)/   （Web 服务 gunicorn + 后台任务进程；Ctrl+C 同时停止）"
+	$(BIN)/ecociv serve --port $(PORT) --create-key
 
 test: venv sysdeps-test
 	@bash scripts/spark-extra.sh $(BIN)

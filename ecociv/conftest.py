@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 os.environ.setdefault("AXES_ENABLED", "1")
+# Jobs run inline in tests; test_worker_process runs them through the real queue and worker.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 PASSWORD = "Test@2026pass"
 

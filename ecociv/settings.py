@@ -7,8 +7,13 @@ VAR_DIR = Path(env_str("ECOCIV_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-_default_secret = "dev-only-insecure-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _default_secret)
+# The development key lets commands and tests run on a fresh checkout; the production server
+# refuses it when DEBUG=0 (core/serving.py). A deployment sets SECRET_KEY, or keeps the key in
+# SECRET_KEY_FILE (`make run` creates var/secret_key for the demo).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(VAR_DIR / "secret_key")))
+SECRET_KEY = env_str("SECRET_KEY", "") or (
+    SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else "") or DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -22,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ecociv.core",
     "ecociv.accounts",
     "ecociv.audit",
@@ -37,6 +44,7 @@ for _optional in ("assessment", "ledger", "monitoring", "reports", "extraction",
         INSTALLED_APPS.append(f"ecociv.{_optional}")
 
 MIDDLEWARE = [
+    "ecociv.core.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +82,11 @@ DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ecociv.sqlite3'}"), BASE_DIR, VAR_DIR)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long jobs (imports, monitoring runs, document reading, reports) are rows in the database run by
+# `ecociv db_worker` (core/background.py). Tests set the immediate backend, and one test runs
+# the real worker process against the database backend.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [
@@ -82,10 +95,16 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "ecociv.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "ecociv.accounts.passwords.ComplexityValidator"},
+    {"NAME": "ecociv.accounts.passwords.HistoryValidator"},
 ]
+# A new password must differ from the current one and this many before it.
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=1)
+# API tokens: default and longest lifetime in days.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -107,6 +126,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20, minimum=1)
+# Tables (value, region and template imports; core/tabular.py): file size, an .xlsx's size once
+# unzipped, rows and columns. 100,000 rows is 40 indicators × 2,500 regions.
+TABLE_MAX_MB = env_int("TABLE_MAX_MB", UPLOAD_MAX_MB, minimum=1)
+XLSX_MAX_UNZIPPED_MB = env_int("XLSX_MAX_UNZIPPED_MB", 200, minimum=1)
+TABLE_MAX_ROWS = env_int("TABLE_MAX_ROWS", 100_000, minimum=1)
+TABLE_MAX_COLUMNS = env_int("TABLE_MAX_COLUMNS", 50, minimum=1)
+# A request body larger than this is refused from its Content-Length, before it is read
+# (core/limits.py): one upload plus the form around it. Monitoring pages take two data files.
+REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", UPLOAD_MAX_MB + 1, minimum=1)
+# Old summaries for reading (extraction): characters of text, and figures proposed for review.
+# A county's annual summary is 10,000–60,000 characters with a few hundred figures.
+DOCUMENT_MAX_CHARS = env_int("DOCUMENT_MAX_CHARS", 300_000, minimum=1000)
+DOCUMENT_MAX_FACTS = env_int("DOCUMENT_MAX_FACTS", 5_000, minimum=10)
+MONITORING_UPLOAD_MAX_MB = env_int("MONITORING_UPLOAD_MAX_MB", 500, minimum=1)
 # A monitoring run or page import whose heartbeat is older than this is shown as 已中断 and
 # may be started again (ecociv/core/background.py); its process beats every limit/5 (≤ 1 min).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10, minimum=1)
@@ -135,6 +168,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Behind the office's HTTPS proxy (README, Deployment): secure cookies, HSTS, redirect to HTTPS,
+# and the proxy's X-Forwarded-Proto trusted (gunicorn accepts it only from FORWARDED_ALLOW_IPS).
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

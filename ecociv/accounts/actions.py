@@ -3,29 +3,39 @@ disables and resets accounts; the security administrator grants roles and scope;
 may change their own rights; the audit administrator only reads. Every change is audited."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from ecociv.accounts.models import Department, Role, User
+from ecociv.accounts.models import SYSTEM_ROLES, Department, Role, User
 from ecociv.audit.actions import record
 
 ACCOUNT_FIELDS = ["username", "display_name", "is_active"]
 RIGHTS_FIELDS = ["role", "region", "department"]
 
 
-def _set_initial_password(user: User, password: str) -> None:
-    """A password an administrator sets is known to them: expired at once, so the user must
-    change it at first login. Checked by the same validators as any password."""
+def _set_initial_password(user: User, password: str, reason: str) -> None:
+    """A password an administrator sets is known to them: the user must change it before using
+    anything (accounts/middleware.py). Checked by the same validators as any password."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise AccountError("；".join(exc.messages)) from None
     user.set_password(password)
-    user.password_changed_at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    user.password_change_required = reason
     user.save()
+
+
+def end_sessions(user: User) -> int:
+    """Log `user` out everywhere: every stored session whose user is them is deleted."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    gone = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+            if str(s.get_decoded().get(SESSION_KEY)) == str(user.pk)]
+    Session.objects.filter(pk__in=gone).delete()
+    return len(gone)
 
 
 class AccountError(ValueError):
@@ -56,7 +66,7 @@ def create_user(*, by, username: str, display_name: str, password: str) -> User:
         raise AccountError(f"用户名“{username}”已存在")
     user = User(username=username, display_name=display_name.strip(), role=Role.VIEWER)
     with transaction.atomic():
-        _set_initial_password(user, password)
+        _set_initial_password(user, password, "new")
         record(user=by, action="user.create", obj=user, after=_state(user))
     return user
 
@@ -76,11 +86,25 @@ def set_active(target: User, active: bool, *, by) -> User:
 
 
 def reset_password(target: User, password: str, *, by) -> User:
+    """The system administrator resets an ordinary account's password: the account's sessions
+    end and its API tokens are revoked, and it must set its own password before anything else.
+    No administrator resets another administrator's (or their own) password here: whoever sets
+    a password can log in with it, and one insider would hold two of the three roles. A lost
+    administrator password is reset on the server (`ecociv changepassword`), by the operator."""
+    from ecociv.accounts.tokens import revoke_all
+
     if not can_manage_accounts(by):
         raise PermissionDenied("仅系统管理员可以重置密码")
+    if target.pk == by.pk:
+        raise AccountError("不能在这里重置自己的密码，请用“修改密码”")
+    if target.is_superuser or target.role in SYSTEM_ROLES:
+        raise PermissionDenied("管理员账户的密码不能由其他管理员重置，请由服务器操作员用命令 ecociv changepassword 重置")
     with transaction.atomic():
-        _set_initial_password(target, password)
-        record(user=by, action="user.reset_password", obj=target, reason="管理员重置密码，用户须在登录后修改")
+        _set_initial_password(target, password, "reset")
+        revoke_all(target, by=by, reason="管理员重置密码")
+        ended = end_sessions(target)
+        record(user=by, action="user.reset_password", obj=target, reason="管理员重置密码，用户须在登录后修改",
+               after={"sessions_ended": ended})
     return target
 
 

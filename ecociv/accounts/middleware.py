@@ -1,22 +1,27 @@
-import datetime as dt
-
-from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+
+from ecociv.accounts.passwords import must_change_password
+
+# What a user who must change their password can still reach: the change page itself, logging
+# out, and the static files those pages use. Everything else — business pages, the account and
+# token pages, the API with the session cookie — waits for the change (等保: a reset or expired
+# password gives no access until replaced).
+_OPEN = ("/static/", "/favicon.ico")
 
 
 class PasswordExpiryMiddleware:
-    """Send a user whose password is older than PASSWORD_MAX_AGE_DAYS to the change page."""
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        max_age = settings.PASSWORD_MAX_AGE_DAYS
-        if (user is not None and user.is_authenticated and max_age
-                and not request.path.startswith(("/accounts/", "/static/", "/api/"))
-                and timezone.now() - user.password_changed_at > dt.timedelta(days=max_age)):
-            return redirect(reverse("password_change") + "?expired=1")
+        if user is not None and user.is_authenticated and not request.path.startswith(_OPEN):
+            allowed = (reverse("password_change"), reverse("logout"))
+            reason = must_change_password(user)
+            if reason and request.path not in allowed:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "请先在网页上修改密码"}, status=403)
+                return redirect(reverse("password_change"))
         return self.get_response(request)

@@ -1,6 +1,9 @@
-"""Background jobs in daemon threads (CONVENTIONS: no Celery), with a heartbeat so that a job
-whose process died (server restart, crash, OOM kill) is seen as 已中断 by every process
-instead of staying 计算中/导入中 for ever.
+"""Background jobs in a queue kept in the database (django-tasks with its database backend, the
+interface Django 6 ships) run by a separate worker process (`ecociv db_worker`, started with the
+web server by `ecociv serve` / `make run`), with a heartbeat so that a job whose worker died
+(restart, crash, OOM kill) is seen as 已中断 by every process instead of staying 计算中/导入中
+for ever, and can be started again. A queued job survives a restart of the web server: it is a
+row, not a thread.
 
 The rule is one comparison of timestamps in the database, so any server process (or a command)
 judges a job the same way, whichever process ran it: a job in a running state whose last
@@ -12,14 +15,20 @@ callback), and the jobs also beat on every progress step.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import threading
 import time
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
 
 log = logging.getLogger(__name__)
 
@@ -91,22 +100,71 @@ def heartbeat(model, pk: int, *, every: float | None = None):
         ticker.join(timeout=5)
 
 
-def start_thread(target, *args, name: str | None = None, beat: tuple[type, int] | None = None) -> threading.Thread:
-    """Run `target(*args)` in a daemon thread that closes its own database connections at the
-    end. Closing belongs here, not in `target`: when a job runs inline (tests, settings that
-    switch threads off) `target` runs on the request's connection, and closing that — inside a
-    test transaction on PostgreSQL — breaks every query after it.
+@task()
+def run_job(target: str, args: list, beat_model: str = "", beat_pk: int | None = None) -> None:
+    """The one task the queue knows: call `target` (a dotted path) with `args`, keeping the beat
+    row fresh while it runs. One generic task keeps every caller's interface a plain function."""
+    fn = import_string(target)
+    model = apps.get_model(beat_model) if beat_model else None
+    with heartbeat(model, beat_pk) if model is not None else nullcontext():
+        fn(*args)
 
-    `beat=(Model, pk)` keeps that row's heartbeat fresh while `target` runs (see `heartbeat`).
-    Inline runs have no ticker: they end within the request that started them."""
 
-    def run():
-        try:
-            with heartbeat(*beat) if beat else nullcontext():
-                target(*args)
-        finally:
-            connections.close_all()
+def _dotted(target) -> str:
+    path = f"{target.__module__}.{target.__qualname__}"
+    if "<" in path:
+        # The worker imports the function by name: a lambda or a nested function has none.
+        raise ValueError(f"background job target must be a module-level function, not {path}")
+    return path
 
-    thread = threading.Thread(target=run, daemon=True, name=name)
-    thread.start()
-    return thread
+
+def inline() -> bool:
+    """Whether the configured backend runs jobs at once in the caller (tests' ImmediateBackend)."""
+    from django_tasks import default_task_backend
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(default_task_backend, ImmediateBackend)
+
+
+def start_thread(target, *args, name: str | None = None, beat: tuple[type, int] | None = None):
+    """Queue `target(*args)` for the worker process (the name is historical: callers keep it).
+    `args` must be JSON values (ids, flags). The queue row is written in the caller's transaction,
+    so the worker never sees a job whose own rows were rolled back.
+
+    `beat=(Model, pk)` keeps that row's heartbeat fresh while `target` runs in the worker (see
+    `heartbeat`); inline runs (tests) have no ticker: they end within the request that started
+    them, on the request's connection."""
+    if inline():
+        return run_job.enqueue(_dotted(target), list(args))
+    model, pk = beat if beat else (None, None)
+    return run_job.enqueue(_dotted(target), list(args), model._meta.label if model else "", pk)
+
+
+enqueue = start_thread
+
+
+# Progress of a job is written by the worker where every web process can read it. Not in the
+# database: an import writes its rows in one transaction, and on SQLite that transaction holds
+# the only write lock until the end, so a progress row could not be written meanwhile.
+def _progress_path(kind: str, pk: int) -> Path:
+    return Path(settings.VAR_DIR) / "progress" / f"{kind}-{int(pk)}.json"
+
+
+def set_progress(kind: str, pk: int, done: int, total: int) -> None:
+    path = _progress_path(kind, pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps([done, total]))
+    tmp.replace(path)
+
+
+def get_progress(kind: str, pk: int) -> tuple[int, int] | None:
+    try:
+        done, total = json.loads(_progress_path(kind, pk).read_text())
+    except (OSError, ValueError):
+        return None
+    return int(done), int(total)
+
+
+def clear_progress(kind: str, pk: int) -> None:
+    _progress_path(kind, pk).unlink(missing_ok=True)

@@ -14,7 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ecociv.core.background import stale_limit, start_thread, write_retrying
+from ecociv.core.background import (
+    clear_progress,
+    get_progress,
+    set_progress,
+    stale_limit,
+    start_thread,
+    write_retrying,
+)
 from ecociv.core.files import stored_file_response
 from ecociv.entry import actions, import_jobs
 from ecociv.entry.excel import task_template
@@ -32,12 +39,6 @@ from ecociv.entry.views import _back, _row_response
 log = logging.getLogger(__name__)
 
 SHOWN_ROWS = 500  # a dry run of 10,000 rows lists errors in full but not every unchanged row
-
-# Progress of running imports, by job id. In memory on purpose: the import's own transaction
-# holds SQLite's write lock until it commits, so progress written to the database would not
-# be visible (or writable) meanwhile. One server process serves a county; see README.
-_PROGRESS: dict[int, tuple[int, int]] = {}
-
 
 @login_required
 @require_POST
@@ -172,11 +173,11 @@ def import_page(request):
 
 
 def _start(job: ImportJob) -> None:
-    _PROGRESS[job.pk] = (0, job.total)
+    set_progress("import", job.pk, 0, job.total)
     if getattr(settings, "ENTRY_IMPORT_THREADS", True):
-        # Progress stays in memory (above), but the heartbeat goes to the database from the
-        # ticker's own connection: on SQLite a beat waits while the import's transaction holds
-        # the write lock (seconds for 10,000 rows), well inside the staleness limit.
+        # Progress goes to a file the worker writes (core/background.py), the heartbeat to the
+        # database from the ticker's own connection: on SQLite a beat waits while the import's
+        # transaction holds the write lock (seconds for 10,000 rows), inside the staleness limit.
         start_thread(run_job, job.pk, name=f"entry-import-{job.pk}", beat=(ImportJob, job.pk))
     else:
         run_job(job.pk)
@@ -193,7 +194,7 @@ def run_job(job_id: int) -> None:
                                target_status=status)
             ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now())
             counts = actions.import_values(plan, by=job.created_by,
-                                           progress=lambda d, t: _PROGRESS.__setitem__(job_id, (d, t)))
+                                           progress=lambda d, t: set_progress("import", job_id, d, t))
         except (actions.EntryError, ImportFileError, PermissionDenied) as exc:
             fields = {"state": ImportJob.State.FAILED, "error": str(exc)}
         except Exception as exc:  # the page must say it failed rather than spin for ever
@@ -203,13 +204,13 @@ def run_job(job_id: int) -> None:
             fields = {"state": ImportJob.State.DONE, "summary": counts, "done": F("total")}
         write_retrying(lambda: ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now(), **fields))
     finally:
-        _PROGRESS.pop(job_id, None)
+        clear_progress("import", job_id)
 
 
 @login_required
 def import_job(request, job_id):
     job = get_import_job_for_user(request.user, job_id, any_kind=True)
-    done, total = _PROGRESS.get(job.pk, (job.done, job.total))
+    done, total = get_progress(\"import\", job.pk) or (job.done, job.total)
     pct = int(done * 100 / total) if total else 0
     template = "entry/_job.html" if request.htmx else "entry/import_job.html"
     ctx = {"job": job, "done": done, "total": total, "pct": pct}

@@ -73,6 +73,9 @@ def check_file(name: str, data: bytes) -> tuple[str, str]:
         raise ExtractionError(f"无法读取“{name}”：{exc}") from None
     if not text.strip():
         raise ExtractionError(f"“{name}”中没有文字")
+    if len(text) > settings.DOCUMENT_MAX_CHARS:
+        raise ExtractionError(f"“{name}”有 {len(text):,} 个字符，超过文档字数上限 {settings.DOCUMENT_MAX_CHARS:,} 字"
+                              f"（DOCUMENT_MAX_CHARS）；请只上传总结正文，或拆成几份上传")
     return ext, text
 
 
@@ -128,6 +131,15 @@ def process_document(doc: SourceDocument, *, propose_region: bool = False) -> So
                                                         processed_at=timezone.now())
         doc.refresh_from_db()
         return doc
+    if len(facts) > settings.DOCUMENT_MAX_FACTS:
+        # A document proposing more figures than a person can review is not a work summary; store
+        # none rather than hold the write lock for hundreds of thousands of rows.
+        SourceDocument.objects.filter(pk=doc.pk).update(
+            status=DocumentStatus.FAILED, processed_at=timezone.now(),
+            error=f"识别出 {len(facts):,} 个数字，超过上限 {settings.DOCUMENT_MAX_FACTS:,} 个（DOCUMENT_MAX_FACTS）；"
+                  f"请拆分文档后再上传")
+        doc.refresh_from_db()
+        return doc
     found_region = _most_common(f.region for f in facts)
     found_year = _most_common(f.period for f in facts if f.period and f.period.isdigit())
     with transaction.atomic():
@@ -139,7 +151,7 @@ def process_document(doc: SourceDocument, *, propose_region: bool = False) -> So
             comparator=f.comparator, kind=f.kind, masked=f.masked, period=(f.period or "")[:20],
             region_name=(f.region or "")[:60], indicator_code=f.indicator or "", candidates=f.candidates,
             explanation=f.explanation)
-            for f in facts])
+            for f in facts], batch_size=500)
         doc.found_region, doc.found_year = (found_region or "")[:60], found_year or ""
         if propose_region and found_region:
             proposed = _region_named(doc.uploaded_by, found_region, within=doc.region)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.utils import timezone
 
+from ecociv.core.background import get_progress
 from ecociv.entry import views_files
 from ecociv.entry.models import ImportJob, IndicatorValue, ValueStatus
 
@@ -82,4 +83,4 @@ def test_a_job_whose_first_database_access_fails_ends_as_failed(client, world, m
     views_files.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "database is locked" in job.error
-    assert job.pk not in views_files._PROGRESS and not IndicatorValue.objects.exists()
+    assert get_progress("import", job.pk) is None and not IndicatorValue.objects.exists()

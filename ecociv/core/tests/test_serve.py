@@ -1,0 +1,94 @@
+"""`ecociv serve` (what `make run` starts): gunicorn serving pages and static files on the port
+asked for, a worker running queued jobs, Ctrl+C stopping both; a DEBUG=0 start with the
+development key refused."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from ecociv.entry.models import ImportJob
+
+from .procs import child_env, ecociv, free_port
+
+
+def _get(url: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=5)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_path, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    port = free_port()
+    key = tmp_path / "key"
+    key.write_text("k" * 60)
+    proc = subprocess.Popen(ecociv("serve", "--port", str(port)), env=child_env(SECRET_KEY_FILE=str(key)),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        resp = _get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert resp.status == 200 and "登录" in resp.read().decode()
+        assert "gunicorn" in (resp.headers.get("Server") or "")
+        css = _get(f"http://127.0.0.1:{port}/static/ecociv/app.css")
+        assert css.status == 200 and len(css.read()) > 100
+
+        # The worker is there: a job queued now is run without anyone starting anything.
+        from ecociv.core.background import start_thread
+        from ecociv.entry.views_files import run_job
+
+        job = ImportJob.objects.create(created_by=world.city_admin, file_name="x.csv", data=b"\xff",
+                                       approve=False, total=1, state=ImportJob.State.RUNNING)
+        start_thread(run_job, job.pk)
+        deadline = time.monotonic() + 60
+        while ImportJob.objects.get(pk=job.pk).state == ImportJob.State.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.FAILED
+
+        kids = _children(proc.pid)
+        assert len(kids) == 2
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, out
+        assert "服务已停止" in out
+        time.sleep(0.5)
+        assert not any(_alive(k) for k in kids)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_debug_off_refuses_the_development_key(tmp_path):
+    done = subprocess.run(ecociv("serve", "--port", str(free_port())),
+                          env=child_env(DEBUG="0", SECRET_KEY="", SECRET_KEY_FILE=str(tmp_path / "none")),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "开发用 SECRET_KEY" in done.stderr
+    # And a WSGI server loading the application directly refuses too.
+    done = subprocess.run([sys.executable, "-c", "import ecociv.wsgi"],
+                          env=child_env(DEBUG="0", SECRET_KEY="", SECRET_KEY_FILE=str(tmp_path / "none")),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "开发用 SECRET_KEY" in done.stderr
