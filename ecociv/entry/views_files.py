@@ -210,7 +210,7 @@ def run_job(job_id: int) -> None:
 @login_required
 def import_job(request, job_id):
     job = get_import_job_for_user(request.user, job_id, any_kind=True)
-    done, total = get_progress(\"import\", job.pk) or (job.done, job.total)
+    done, total = get_progress("import", job.pk) or (job.done, job.total)
     pct = int(done * 100 / total) if total else 0
     template = "entry/_job.html" if request.htmx else "entry/import_job.html"
     ctx = {"job": job, "done": done, "total": total, "pct": pct}

@@ -16,11 +16,11 @@ from ecociv.entry.models import ImportJob
 from .procs import child_env, ecociv, free_port
 
 
-def _get(url: str, timeout: float = 30):
+def _get(url: str, timeout: float = 180):
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return urllib.request.urlopen(url, timeout=5)
+            return urllib.request.urlopen(url, timeout=60)
         except OSError:
             if time.monotonic() > deadline:
                 raise
@@ -62,7 +62,7 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
         job = ImportJob.objects.create(created_by=world.city_admin, file_name="x.csv", data=b"\xff",
                                        approve=False, total=1, state=ImportJob.State.RUNNING)
         start_thread(run_job, job.pk)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while ImportJob.objects.get(pk=job.pk).state == ImportJob.State.RUNNING and time.monotonic() < deadline:
             time.sleep(0.3)
         assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.FAILED
