@@ -60,7 +60,7 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
         from ecociv.entry.views_files import run_job
 
         job = ImportJob.objects.create(created_by=world.city_admin, file_name="x.csv", data=b"\xff",
-                                       approve=False, total=1, state=ImportJob.State.RUNNING)
+                                       total=1, state=ImportJob.State.RUNNING)
         start_thread(run_job, job.pk)
         deadline = time.monotonic() + 180
         while ImportJob.objects.get(pk=job.pk).state == ImportJob.State.RUNNING and time.monotonic() < deadline:

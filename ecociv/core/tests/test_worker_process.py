@@ -26,7 +26,7 @@ def test_a_page_import_waits_in_the_queue_and_the_worker_process_runs_it(client,
     from django_tasks_db.models import DBTaskResult
 
     client.force_login(world.city_admin)
-    data = (HEAD + f"870121,{YEAR},27,100,\n870122,{YEAR},27,99,\n").encode()
+    data = (HEAD + f"870121,{YEAR},11,100,\n870122,{YEAR},11,99,\n").encode()
     html = client.post("/entry/import/", {"file": SimpleUploadedFile("v.csv", data)}).content.decode()
     assert "新增 2 条" in html
     job = ImportJob.objects.get()
@@ -58,7 +58,7 @@ def test_a_failing_job_is_recorded_failed_by_the_worker(world, queue):
     from ecociv.entry.views_files import run_job
 
     job = ImportJob.objects.create(created_by=world.city_admin, file_name="gone.csv", data=b"\xff\xfe",
-                                   approve=False, total=1, state=ImportJob.State.RUNNING)
+                                   total=1, state=ImportJob.State.RUNNING)
     start_thread(run_job, job.pk, beat=(ImportJob, job.pk))
     row = DBTaskResult.objects.get()
     assert row.args_kwargs["args"][1:] == [[job.pk], "entry.ImportJob", job.pk]
