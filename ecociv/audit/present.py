@@ -67,7 +67,8 @@ EXTRA_LABELS = {
 }
 VALUE_LABELS = {"city": "市", "county": "县", "both": "市、县", "binding": "约束性", "reference": "参考性",
                 "higher": "越高越好", "lower": "越低越好", "qualitative": "定性", ">=": "≥", "<=": "≤", "text": "文字",
-                "override": "地方目标", "assigned": "上级下达", "air": "空气", "water": "水", "true": "是", "false": "否"}
+                "override": "地方目标", "assigned": "上级下达", "air": "空气", "water": "水", "true": "是", "false": "否",
+                "region": "区划", "department": "部门", "province": "省"}
 
 
 @dataclass

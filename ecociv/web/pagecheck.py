@@ -20,7 +20,7 @@ ALLOWED_WORDS = {
     "ii", "iii", "iv", "v", "vi", "sdg", "open", "n", "no", "co2", "ch4", "tp", "tn", "bod", "do", "dox",
     "cl", "gbt", "qr", "ip", "mb", "kb", "token", "bearer", "ecociv", "a", "b", "c", "swagger", "ui", "x",
     "wal", "sqlite", "postgresql", "duckdb", "spark", "pyspark", "ibis", "echarts", "vs", "ok", "cv", "op",
-    "md", "yaml", "www", "http", "https", "openapi", "assess", "eqi", "so", "o", "nh3-n", "utf", "gbk", "gb18030", "big5", "parquet", "e", "p", "q", "k", "r", "s", "z", "y", "m", "i", "w",
+    "md", "yaml", "www", "http", "https", "openapi", "assess", "eqi", "so", "o", "wps", "libreoffice", "office", "nh3-n", "utf", "gbk", "gb18030", "big5", "parquet", "e", "p", "q", "k", "r", "s", "z", "y", "m", "i", "w",
 }
 # Words that are always internal (an identifier, a Python/Django repr, an English sentence).
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[A-Za-z]")
@@ -89,7 +89,7 @@ def english_words(texts: list[str], extra_allowed: set[str] = frozenset()) -> li
     for text in texts:
         for token in re.split(r"[\s（）()：:，,、；;。“”]+", text):
             if re.search(r"\.(xlsx|csv|docx|txt|pdf|png|json|parquet)$", token, re.I) or "@" in token \
-                    or re.fullmatch(r"[0-9a-f]{16,}…?\)?", token):  # a file name, an address, a checksum
+                    or (re.fullmatch(r"[0-9a-f]{8,}…?", token) and re.search(r"\d", token)):  # a file name, an address, a checksum
                 continue
             for w in WORD_RE.findall(token):
                 lw = w.lower()
