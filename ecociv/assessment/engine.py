@@ -8,8 +8,9 @@ the arithmetic. Pages, API, command line, exports and reports call these and not
 Rules of judgement (see ../shared/standards/ and the rules file):
 - only an approved (已审核) value is final; a submitted one makes the indicator 待核实 (its
   would-be gap is still shown); a draft or returned one counts as not filled (缺失);
-- the target is the catalogue's for the region's class, replaced by a local override for the
-  year when one is recorded; a superior-assigned target feeds 完成上级规定的考核任务;
+- the standard and the target are standards.resolve's (the catalogue's for the region's class,
+  replaced by a local override; a superior-assigned target feeds 完成上级规定的考核任务), as on
+  the entry page, in the checks, the template, the API and the feed;
 - last year's approved value feeds 不降低 / 逐步下降 / 保持稳定或持续改善;
 - a composite indicator (7 → 7.1, 7.2) is met when every applicable sub-item is met.
 """
@@ -34,13 +35,12 @@ from ecociv.core.targets import (
     TargetSpec,
     evaluate,
     format_decimal,
-    select_target,
 )
 from ecociv.entry.models import IndicatorValue, ValueStatus
 from ecociv.regions.models import Region
-from ecociv.standards.models import Indicator, RegionStandard, RegionTarget, Standard
+from ecociv.standards.models import Indicator, Standard
+from ecociv.standards.resolve import Applied, Resolver
 
-DEFAULT_STANDARD = "national-2019"
 TYPE_LABELS = {"binding": "约束性", "reference": "参考性", "": "属性未知"}
 # Worst first: a composite's trend is its weakest sub-item's.
 TREND_ORDER = [Trend.DETERIORATING, Trend.LIMITED, Trend.ACCELERATE, Trend.ON_TRACK, Trend.ACHIEVED]
@@ -56,7 +56,8 @@ class IndicatorResult:
     text_value: str = ""
     value_status: str = ""  # the IndicatorValue's workflow status, "" when nothing was entered
     target: TargetSpec | None = None
-    target_source: str = ""  # catalogue | override
+    target_source: str = ""  # catalogue | override (standards.resolve)
+    applied: Applied | None = None  # the resolver's answer, when a target was applied
     assigned: TargetSpec | None = None
     gap: Decimal | None = None
     gap_share: Decimal | None = None
@@ -96,6 +97,11 @@ class IndicatorResult:
         if self.sub_items:
             return "见分项"
         return self.target.display if self.target else ""
+
+    @property
+    def target_label(self) -> str:
+        """Where the target came from, in words: 国家标准（2019年版·县） / 本地从严（依据：…）；上级下达…"""
+        return self.applied.source_text if self.applied is not None and not self.sub_items else ""
 
     @property
     def region_class(self) -> str:
@@ -215,20 +221,11 @@ class _Data:
     def fetch(cls, regions, years, rules: Rules, with_trend: bool = True) -> _Data:
         self = cls()
         self.with_trend = with_trend
-        self.chosen: dict = {}
         region_ids = [r.pk for r in regions]
-        ancestor_codes = {c for r in regions for c in r.path.split("/") if c and c != r.code}
-        by_code = {r.code: r.pk for r in Region.objects.filter(code__in=ancestor_codes).only("pk", "code")}
-        # Nearest first: the region's own choice, then its parent's, … (as standards.actions.standard_for).
-        self.chain = {r.pk: [r.pk] + [by_code[c] for c in reversed(r.path.split("/")) if c in by_code and c != r.code]
-                      for r in regions}
-        chosen = RegionStandard.objects.filter(region_id__in={p for ch in self.chain.values() for p in ch},
-                                               year__in=years).values_list("region_id", "year", "standard_id")
-        self.choice = {(rid, y): sid for rid, y, sid in chosen}
-        default = Standard.objects.filter(code=DEFAULT_STANDARD).first()
-        self.default_standard_id = default.pk if default else None
-        std_ids = set(self.choice.values()) | ({default.pk} if default else set())
-        self.standards = {s.pk: s for s in Standard.objects.filter(pk__in=std_ids)}
+        # Which standard and target apply: the one resolver every page, check, export and feed uses.
+        self.resolver = Resolver(regions, years)
+        self.standards = self.resolver.standards
+        std_ids = {self.resolver.standard_id(r.pk, y) for r in regions for y in years} - {None}
         inds = list(Indicator.objects.filter(standard_id__in=std_ids).select_related("parent")
                     .prefetch_related("targets").order_by("standard_id", "order", "id"))
         self.top: dict[int, list[Indicator]] = defaultdict(list)
@@ -261,21 +258,13 @@ class _Data:
             for key, pts in approved.items():
                 pts.sort()
                 self.series[key] = ([y for y, _ in pts], [v for _, v in pts])
-        self.region_targets = {}
-        for rt in RegionTarget.objects.filter(region_id__in=region_ids, year__in=years):
-            self.region_targets[(rt.region_id, rt.year, rt.indicator_id, rt.kind)] = rt.spec
+        self.resolver.add_specs(self.specs)
         lookback = max(1, int(rules["veto_lookback_years"]))
         self.facts = defaultdict(dict)
         for f in RegionYearFact.objects.filter(region_id__in=region_ids, year__gte=years[0] - lookback + 1,
                                                year__lte=max_year):
             self.facts[f.region_id][(f.year, f.code)] = f
         return self
-
-    def standard_id(self, region_id: int, year: int) -> int | None:
-        for rid in self.chain[region_id]:
-            if (rid, year) in self.choice:
-                return self.choice[(rid, year)]
-        return self.default_standard_id
 
     def previous_value(self, region_id: int, indicator_id: int, year: int) -> Decimal | None:
         raw = self.values.get((region_id, year - 1, indicator_id))
@@ -284,7 +273,7 @@ class _Data:
 
 def _assess_one(region: Region, year: int, data: _Data, rules: Rules) -> Assessment:
     rc = region.as_class()
-    std_id = data.standard_id(region.pk, year)
+    std_id = data.resolver.standard_id(region.pk, year)
     standard = data.standards.get(std_id)
     results = []
     for ind in data.top.get(std_id, []):
@@ -302,7 +291,6 @@ def _assess_one(region: Region, year: int, data: _Data, rules: Rules) -> Assessm
 
 # Plain strings in the hot loop: enum member lookups cost a microsecond each, 50,000 times over.
 _APPROVED, _SUBMITTED = str(ValueStatus.APPROVED), str(ValueStatus.SUBMITTED)
-_OVERRIDE, _ASSIGNED = str(RegionTarget.Kind.OVERRIDE), str(RegionTarget.Kind.ASSIGNED)
 _MET, _NOT_MET, _MISSING, _NA = Status.MET, Status.NOT_MET, Status.MISSING, Status.NOT_APPLICABLE
 
 
@@ -310,19 +298,8 @@ def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rul
     rid, iid = region.id, ind.id
     applies_to = parent.applies_to if parent is not None else ind.applies_to
     coastal_only = ind.coastal_only or (parent is not None and parent.coastal_only)
-    override = assigned = None
-    if data.region_targets:
-        override = data.region_targets.get((rid, year, iid, _OVERRIDE))
-        assigned = data.region_targets.get((rid, year, iid, _ASSIGNED))
-    if override is not None:
-        targets = override
-    else:
-        # The class → target choice is the same every year: pick it once per indicator and class.
-        key = (iid, rc)
-        targets = data.chosen.get(key, data)
-        if targets is data:
-            specs = data.specs.get(iid, [])
-            targets = data.chosen[key] = (select_target(specs, rc) or specs) if specs else specs
+    applied = data.resolver.applied(region, year, ind, rc)
+    assigned = applied.assigned
     raw = data.values.get((rid, year, iid))
     value = achieved = None
     text_value = value_status = ""
@@ -330,7 +307,7 @@ def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rul
         value, achieved, text_value, value_status = raw
     counted = value_status in (_APPROVED, _SUBMITTED)
     previous = data.previous_value(rid, iid, year)
-    ev = evaluate(targets, value if counted else None, rc, applies_to=applies_to, coastal_only=coastal_only,
+    ev = evaluate(applied.for_evaluate, value if counted else None, rc, applies_to=applies_to, coastal_only=coastal_only,
                   achieved=achieved if counted else None, previous=previous, assigned=assigned,
                   direction=ind.direction)
     status, reason, gap = ev.status, ev.reason, ev.gap
@@ -347,8 +324,9 @@ def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rul
             reason = VALUE_STATUS_REASON[value_status]
     result = IndicatorResult(
         ind, status, value=value, achieved=achieved, text_value=text_value, value_status=value_status,
-        target=ev.target, target_source=("override" if override is not None else "catalogue") if ev.target else "",
-        assigned=assigned, gap=gap, gap_share=ev.gap_share, reason=reason, inputs=ev.inputs)
+        target=ev.target, target_source=applied.source if ev.target else "",
+        applied=applied if ev.target else None, assigned=assigned, gap=gap, gap_share=ev.gap_share, reason=reason,
+        inputs=ev.inputs)
     if not data.with_trend:
         result.trend = None
     elif status != _NA:
@@ -510,7 +488,7 @@ def indicator_json(r: IndicatorResult, parent: str | None = None) -> dict:
         "parent": parent, "area": r.area, "unit": r.indicator.unit, "status_label": r.status.label,
         "achieved": r.achieved, "value_status": r.value_status, "target_class": r.region_class,
         "target_class_label": r.region_class_label, "target_source": r.target_source,
-        "assigned": r.assigned.display if r.assigned else None, "gap_share": number(r.gap_share),
+        "target_label": r.target_label, "assigned": r.assigned.display if r.assigned else None, "gap_share": number(r.gap_share),
         "reason": r.reason, "lead_department": r.lead_department,
         "inputs": {k: (format_decimal(v) if isinstance(v, Decimal) else v) for k, v in r.inputs.items()},
     }

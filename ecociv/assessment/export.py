@@ -3,10 +3,10 @@ indicator and sub-item, so the 创建办 can file it or send it up."""
 from openpyxl import Workbook
 
 from ecociv.assessment.engine import Assessment
+from ecociv.assessment.present import value_cell
 from ecociv.core.xlsx import add_sheet, response, status_fill
-from ecociv.dashboard.queries import value_cell
 
-HEADER = ["序号", "指标名称", "领域", "属性", "单位", "数值", "目标值", "目标适用类别", "上级下达目标", "差距", "达标情况",
+HEADER = ["序号", "指标名称", "领域", "属性", "单位", "数值", "目标值", "目标来源", "上级下达目标", "差距", "达标情况",
           "趋势", "趋势说明", "判定依据", "牵头部门", "数值状态"]
 
 
@@ -14,7 +14,7 @@ def assessment_rows(a: Assessment) -> list[list]:
     rows = []
     for r in a.rows():
         rows.append([r.code, r.name, r.area, {"binding": "约束性", "reference": "参考性"}.get(r.type, ""),
-                     r.indicator.unit, value_cell(r), r.target_display, r.region_class_label,
+                     r.indicator.unit, value_cell(r), r.target_display, r.target_label,
                      r.assigned.display if r.assigned else "", r.gap,
                      r.status.label, r.trend.label if r.trend else "", r.trend.reason if r.trend else "", r.reason,
                      r.lead_department, {"approved": "已审核", "submitted": "已提交", "draft": "草稿",

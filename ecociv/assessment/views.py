@@ -9,7 +9,7 @@ from ecociv.assessment.actions import ActionError, record_fact
 from ecociv.assessment.engine import assess, assess_many
 from ecociv.assessment.export import assessment_workbook
 from ecociv.assessment.models import STATES_FOR_KIND, FactKind
-from ecociv.dashboard.queries import ASSESSED_LEVELS, default_year, value_text, year_choices
+from ecociv.assessment.present import ASSESSED_LEVELS, default_year, value_text, year_choices
 
 
 @login_required

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
+
+import yaml
 
 
 class Status(StrEnum):
@@ -37,47 +40,22 @@ OPS = (*NUMERIC_OPS, "text")
 # How a person reads each comparison (forms show these; files and the API keep the codes).
 OP_LABELS = {">=": "≥ 不低于", "<=": "≤ 不高于", ">": "> 高于", "<": "< 低于", "=": "= 等于", "text": "文字目标（不比较数值）"}
 
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
 # Region classes named in the standards' target columns, with the region attribute that
-# carries them. Order = precedence when several classes of one indicator match a region:
-# special natural zones (干旱半干旱/青藏高原) override terrain, terrain overrides 市/县, etc.
-CLASS_ATTRIBUTE = {
-    "arid": "special_zone",
-    "qinghai_tibet": "special_zone",
-    "mountain": "terrain",
-    "hill": "terrain",
-    "plain": "terrain",
-    "city": "admin_class",
-    "county": "admin_class",
-    "east": "zone",
-    "central": "zone",
-    "west": "zone",
-    "megacity": "city_size",
-    "large_city": "city_size",
-    "small_medium_city": "city_size",
-}
-CLASS_LABELS = {
-    "all": "全部",
-    "other": "其他地区",
-    "arid": "干旱半干旱地区",
-    "qinghai_tibet": "青藏高原地区",
-    "mountain": "山区",
-    "hill": "丘陵地区",
-    "plain": "平原地区",
-    "city": "市",
-    "county": "县",
-    "east": "东部地区",
-    "central": "中部地区",
-    "west": "西部地区",
-    "megacity": "超大城市",
-    "large_city": "大城市",
-    "small_medium_city": "中小城市",
-}
+# carries them, in order of precedence (data/region-classes.yaml, with its source and flags).
+_CLASSES = _load("region-classes.yaml")
+CLASS_ATTRIBUTE = {c["key"]: c["attribute"] for c in _CLASSES["classes"]}
+CLASS_LABELS = {c["key"]: c["label"] for c in _CLASSES["fallbacks"]} | \
+    {c["key"]: c["label"] for c in _CLASSES["classes"]}
 # Chinese spellings found in the standard files → canonical class.
 CLASS_ALIASES = {label: key for key, label in CLASS_LABELS.items()} | {
-    "山区": "mountain", "丘陵": "hill", "平原": "plain", "干旱半干旱": "arid", "青藏高原": "qinghai_tibet",
-    "东部": "east", "中部": "central", "西部": "west", "其他": "other", "全部": "all", "市": "city", "县": "county",
-    "超大、特大城市": "megacity", "特大城市": "megacity", "中小城市": "small_medium_city",
-}
+    alias: c["key"] for c in [*_CLASSES["classes"], *_CLASSES["fallbacks"]] for alias in c.get("aliases") or []}
 _PRECEDENCE = list(CLASS_ATTRIBUTE)
 
 
@@ -172,12 +150,10 @@ def select_target(targets: list[TargetSpec], region: RegionClass) -> TargetSpec 
     return None
 
 
-# Qualitative targets are judged from what the region records (standards/README.md):
-YES_NO_TEXTS = ("制定实施", "建立", "全面实施", "实施", "有效开展", "开展", "参照开展", "划定并遵守", "遵守",
-                "完成年度审核计划", "面积不减少，性质不改变，功能不降低", "面积不减少,性质不改变,功能不降低")
-SUPERIOR_TEXTS = ("完成上级规定的考核任务", "完成上级管控目标", "完成上级规定的目标任务", "完成上级下达的目标")
-TREND_TEXTS = {"逐步下降": "down", "逐步提高": "up", "不降低": "not_down", "持续改善": "improve",
-               "保持稳定或持续改善": "improve", "不增加": "not_up"}
+# Qualitative targets are judged from what the region records (data/target-wordings.yaml).
+_WORDINGS = _load("target-wordings.yaml")
+SUPERIOR_TEXTS = tuple(_WORDINGS["superior"]["wordings"])
+TREND_TEXTS = dict(_WORDINGS["trend"])
 
 
 def compare(op: str, value: Decimal, threshold: Decimal) -> bool:

@@ -9,27 +9,15 @@ from django.db.models import Max
 
 from ecociv.accounts.scope import visible_regions
 from ecociv.assessment.engine import Assessment, IndicatorResult, assess_many, number
+from ecociv.assessment.present import ASSESSED_LEVELS, value_text
 from ecociv.core.targets import Status, format_decimal
 from ecociv.entry.models import IndicatorValue, Task, TaskItem, TaskStatus, ValueStatus
-from ecociv.regions.models import Level, Region
+from ecociv.regions.models import Region
 
 STATUS_ORDER = [Status.MET, Status.NOT_MET, Status.PENDING, Status.MISSING, Status.NOT_APPLICABLE]
 STATUS_COLORS = {Status.MET: "#43a047", Status.NOT_MET: "#e53935", Status.PENDING: "#ffb300",
                  Status.MISSING: "#90a4ae", Status.NOT_APPLICABLE: "#eceff1"}
-ASSESSED_LEVELS = (Level.CITY, Level.COUNTY)
 VALUE_STATUS_LABELS = dict(ValueStatus.choices)
-
-
-def default_year(user) -> int:
-    latest = IndicatorValue.objects.filter(region__in=visible_regions(user)).aggregate(y=Max("year"))["y"]
-    return latest or dt.date.today().year
-
-
-def year_choices(user, year: int) -> list[int]:
-    years = set(IndicatorValue.objects.filter(region__in=visible_regions(user)).values_list("year", flat=True)
-                .distinct())
-    years.add(year)
-    return sorted(years, reverse=True)
 
 
 def matrix_regions(user, region: Region) -> list[Region]:
@@ -48,33 +36,6 @@ def siblings(user, region: Region) -> list[Region]:
 
 def _fmt(value) -> str:
     return format_decimal(value) if value is not None else ""
-
-
-def value_text(r: IndicatorResult) -> str:
-    if r.sub_items:
-        return "见分项"
-    if r.value is not None:
-        unit = r.indicator.unit if r.indicator.unit not in ("-", "%/-") else ""
-        return f"{_fmt(r.value)}{unit}"
-    if r.achieved is not None:
-        return "已完成" if r.achieved else "未完成"
-    return "—"
-
-
-def value_cell(r: IndicatorResult):
-    """The value as an export stores it: the number itself (the unit goes in its own column),
-    or the text a qualitative or composite indicator shows."""
-    if r.sub_items:
-        return "见分项"
-    if r.value is not None:
-        return r.value
-    if r.achieved is not None:
-        return "已完成" if r.achieved else "未完成"
-    return ""
-
-
-def unit_text(r: IndicatorResult) -> str:
-    return r.indicator.unit if r.indicator.unit not in ("-", "%/-") else ""
 
 
 # Recent matrices, keyed by the regions shown, the year and the data version. Kept in-process
@@ -124,7 +85,9 @@ def _matrix(rows: list[Region], year: int) -> dict:
         for r in a.indicators:
             x = index[r.code]
             cells.append([x, y, STATUS_ORDER.index(r.status)])
-            tips[f"{y},{x}"] = [value_text(r), r.target_display or "—", _fmt(r.gap), r.reason[:40]]
+            # A local target names itself in the tooltip; the catalogue's is the page's default.
+            target = r.target_display + (f"（{r.applied.label}）" if r.target_source == "override" else "")
+            tips[f"{y},{x}"] = [value_text(r), target or "—", _fmt(r.gap), r.reason[:40]]
     areas = []
     for i, c in enumerate(columns):
         if not areas or areas[-1]["name"] != c["area"]:

@@ -5,6 +5,7 @@ from openpyxl import Workbook
 
 from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.assessment.engine import assess, number
+from ecociv.assessment.present import default_year, unit_text, value_cell, value_text, year_choices
 from ecociv.core.xlsx import add_sheet, response, status_fill
 from ecociv.dashboard import queries as q
 from ecociv.regions.models import Level, Region
@@ -20,7 +21,7 @@ def index(request):
     region = _top_region(request.user)
     if region is None:
         return render(request, "dashboard/empty.html")
-    year = q.default_year(request.user)
+    year = default_year(request.user)
     if region.level in (Level.PROVINCE, Level.CITY):
         return redirect("dashboard:matrix", code=region.code, year=year)
     if region.level == Level.COUNTY:
@@ -33,7 +34,7 @@ def matrix(request, code, year):
     region = get_region_for_user(request.user, code)
     data = q.matrix(request.user, region, year)
     return render(request, "dashboard/matrix.html", {
-        "region": region, "year": year, "years": q.year_choices(request.user, year), "m": data,
+        "region": region, "year": year, "years": year_choices(request.user, year), "m": data,
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
         "passing": sum(a.verdict == "pass" for a in data["assessments"]),
     })
@@ -65,10 +66,10 @@ def matrix_export(request, code, year):
     detail = []
     for a in data["assessments"]:
         for r in a.rows():
-            detail.append([a.region.code, a.region.name, r.code, r.name, r.status.label, q.value_cell(r),
-                           q.unit_text(r), r.target_display, r.gap, r.reason])
-    add_sheet(wb, "明细", ["区划代码", "区划", "序号", "指标", "达标情况", "数值", "单位", "目标值", "差距", "判定依据"],
-              detail, widths={4: 30, 8: 24, 10: 50})
+            detail.append([a.region.code, a.region.name, r.code, r.name, r.status.label, value_cell(r),
+                           unit_text(r), r.target_display, r.target_label, r.gap, r.reason])
+    add_sheet(wb, "明细", ["区划代码", "区划", "序号", "指标", "达标情况", "数值", "单位", "目标值", "目标来源", "差距",
+                         "判定依据"], detail, widths={4: 30, 8: 24, 9: 30, 11: 50})
     return response(wb, f"{region.name}{year}年达标矩阵.xlsx")
 
 
@@ -80,7 +81,7 @@ def region_page(request, code, year):
     parent = region.parent if region.parent_id and visible_regions(request.user).filter(pk=region.parent_id).exists() \
         else None
     return render(request, "dashboard/region.html", {
-        "region": region, "year": year, "years": q.year_choices(request.user, year), "a": a, "o": overview,
+        "region": region, "year": year, "years": year_choices(request.user, year), "a": a, "o": overview,
         "parent": parent, "has_children": visible_regions(request.user).filter(parent=region).exists(),
     })
 
@@ -92,12 +93,13 @@ def region_export(request, code, year):
     o = q.region_overview(a)
     wb = Workbook()
     rows = [[p["leaf"].code, p["leaf"].name, p["top"].type and {"binding": "约束性", "reference": "参考性"}.get(p["top"].type, ""),
-             p["leaf"].status.label, q.value_cell(p["leaf"]), q.unit_text(p["leaf"]), p["leaf"].target_display,
-             p["leaf"].gap, p["department"], p["leaf"].reason]
+             p["leaf"].status.label, value_cell(p["leaf"]), unit_text(p["leaf"]), p["leaf"].target_display,
+             p["leaf"].target_label, p["leaf"].gap, p["department"], p["leaf"].reason]
             for p in o["problems"]]
-    ws, r0 = add_sheet(wb, "未达标与缺失指标", ["序号", "指标", "属性", "情况", "数值", "单位", "目标值", "差距", "牵头部门", "原因"],
+    ws, r0 = add_sheet(wb, "未达标与缺失指标", ["序号", "指标", "属性", "情况", "数值", "单位", "目标值", "目标来源", "差距",
+                                         "牵头部门", "原因"],
                        rows, caption=f"{region.name}{year}年 未达标、缺失与待核实指标（{a.verdict_label}）",
-                       widths={2: 30, 7: 24, 9: 16, 10: 50})
+                       widths={2: 30, 7: 24, 8: 30, 10: 16, 11: 50})
     for i, p in enumerate(o["problems"], start=r0 + 1):
         fill = status_fill(p["leaf"].status)
         if fill:
@@ -108,7 +110,7 @@ def region_export(request, code, year):
 @login_required
 def indicator_page(request, code, year, icode):
     region = get_region_for_user(request.user, code)
-    years = [y for y in q.year_choices(request.user, year) if y <= year][::-1]
+    years = [y for y in year_choices(request.user, year) if y <= year][::-1]
     history, current = q.indicator_history(region, icode, years)
     if current is None:
         raise Http404("该区划的指标体系中没有这个指标")
@@ -120,7 +122,7 @@ def indicator_page(request, code, year, icode):
     for s in sibs:
         r = next((x for x in peer_results[(s.pk, year)].rows() if x.code == icode), None)
         if r is not None:
-            peers.append({"region": s, "result": r, "value": number(r.value), "text": q.value_text(r)})
+            peers.append({"region": s, "result": r, "value": number(r.value), "text": value_text(r)})
     this = next((h for h in history if h["year"] == year), None)
     chart = {
         "years": [h["year"] for h in history], "values": [h["value"] for h in history],
@@ -150,7 +152,7 @@ def completeness(request, code, year):
         "departments": [[d["name"], d["share"], d["total"]] for d in data["departments"]],
     }
     return render(request, "dashboard/completeness.html", {
-        "region": region, "year": year, "years": q.year_choices(request.user, year), "d": data, "chart": chart,
+        "region": region, "year": year, "years": year_choices(request.user, year), "d": data, "chart": chart,
     })
 
 

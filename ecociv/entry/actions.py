@@ -18,7 +18,6 @@ from django.utils import timezone
 from ecociv.accounts.models import Department
 from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record
-from ecociv.core.targets import select_target
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
 from ecociv.entry.errors import ApproveBlocked, EntryError, SubmitBlocked, ValueConflict, ValueLocked
@@ -35,6 +34,7 @@ from ecociv.entry.models import (
 from ecociv.entry.scope import can_administer_tasks, can_fill, can_review, is_higher_level
 from ecociv.entry.task_status import refresh_task_status, refresh_tasks_of
 from ecociv.entry.writer import ValueWrite, record_many, value_repr, value_state, write_values
+from ecociv.standards import resolve
 
 __all__ = ["ApproveBlocked", "EntryError", "SubmitBlocked", "ValueConflict", "ValueLocked", "record_many",
            "refresh_task_status", "value_repr", "value_state"]
@@ -108,10 +108,8 @@ def assign_by_lead_department(region, year: int, *, by, deadline: dt.date | None
     region-year are left where they are, so running it again creates nothing. Returns the new
     tasks and the indicators whose lead department the region lacks. `deadline_for(department)`
     may give a department its own deadline."""
-    from ecociv.standards.actions import standard_for
-
     _require_task_admin(by, region)
-    standard = standard or standard_for(region, year)
+    standard = standard or resolve.standard_for(region, year)
     if standard is None:
         raise EntryError("未找到适用的指标体系")
     depts = {d.name: d for d in Department.objects.filter(region=region)}
@@ -163,15 +161,15 @@ def _task_item(task, indicator) -> TaskItem:
 
 def findings_for(value: IndicatorValue | None, *, indicator, region, year, stage="save", raw=None,
                  evidence_count=None) -> list[checks.Finding]:
-    target = select_target(indicator.target_specs(), region.as_class())
+    applied = resolve.applied(region, year, indicator)
     prev = checks.previous_values({(region.pk, year, indicator.pk)})
     peers = checks.sibling_values({region.pk: region}, {year}, {indicator.pk})
     if evidence_count is None:
         evidence_count = value.evidence.count() if value and value.pk else 0
     return checks.check(checks.CheckInput(
         indicator=indicator, region=region, year=year, value=value.value if value else None,
-        achieved=value.achieved if value else None, raw=raw, evidence_count=evidence_count, target=target,
-        previous=prev.get((region.pk, year, indicator.pk)), peers=peers.get((region.pk, year, indicator.pk), [])),
+        achieved=value.achieved if value else None, raw=raw, evidence_count=evidence_count, target=applied.target,
+        target_source=applied.source_text, previous=prev.get((region.pk, year, indicator.pk)), peers=peers.get((region.pk, year, indicator.pk), [])),
         stage=stage)
 
 
@@ -298,8 +296,9 @@ def remove_evidence(ev: Evidence, *, by) -> None:
 
 # ---- workflow --------------------------------------------------------------------------
 
-def task_findings(task, *, stage="save") -> dict[int, list[checks.Finding]]:
-    """indicator_id → findings, for every indicator of the task, in batch queries."""
+def task_findings(task, *, stage="save", applied=None) -> dict[int, list[checks.Finding]]:
+    """indicator_id → findings, for every indicator of the task, in batch queries. `applied`
+    (indicator id → standards.resolve.Applied) when the caller has resolved the targets already."""
     items = list(task.items.select_related("indicator", "indicator__standard", "indicator__parent")
                  .prefetch_related("indicator__targets").filter(indicator__isnull=False))
     values = _task_values(task)
@@ -312,7 +311,8 @@ def task_findings(task, *, stage="save") -> dict[int, list[checks.Finding]]:
     keys = {(task.region_id, task.year, it.indicator_id) for it in items}
     prev = checks.previous_values(keys)
     peers = checks.sibling_values({task.region_id: task.region}, {task.year}, {it.indicator_id for it in items})
-    rc = task.region.as_class()
+    if applied is None:
+        applied = resolve.applied_many(task.region, task.year, [it.indicator for it in items])
     out = {}
     for it in items:
         ind = it.indicator
@@ -321,7 +321,8 @@ def task_findings(task, *, stage="save") -> dict[int, list[checks.Finding]]:
         out[ind.pk] = checks.check(checks.CheckInput(
             indicator=ind, region=task.region, year=task.year, value=v.value if v else None,
             achieved=v.achieved if v else None, evidence_count=ev_counts.get(v.pk, 0) if v else 0,
-            target=select_target(ind.target_specs(), rc), previous=prev.get(key), peers=peers.get(key, [])),
+            target=applied[ind.pk].target, target_source=applied[ind.pk].source_text, previous=prev.get(key),
+            peers=peers.get(key, [])),
             stage=stage)
     return out
 

@@ -53,7 +53,8 @@ def get_task(request, task_id: int):
         ind = r["ind"]
         items.append({
             "indicator": ind.code, "name": ind.full_name, "unit": ind.unit,
-            "target": r["target"].display if r["target"] else None, "verification": ind.verification,
+            "target": r["target"].display if r["target"] else None, "target_source": r["applied"].source_text,
+            "verification": ind.verification,
             "value": _value_json(r["value"]),
             "history": {y: (format_decimal(v.value) if v and v.value is not None else None) for y, v in r["history"]},
             "evidence": [{"id": e.pk, "name": e.original_name, "sha256": e.sha256, "size": e.size}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ecociv.core.targets import NUMERIC_OPS, TargetSpec
+from ecociv.core.targets import NUMERIC_OPS, Status, TargetSpec, evaluate, format_decimal
 from ecociv.entry.engine import checks as math
 
 CHECKS_FILE = Path(__file__).parent / "data" / "checks.yaml"
@@ -60,7 +60,8 @@ class CheckInput:
     achieved: bool | None = None
     raw: str | None = None  # what was typed, when it could not be read as a number
     evidence_count: int = 0
-    target: TargetSpec | None = None
+    target: TargetSpec | None = None  # standards.resolve's target in force
+    target_source: str = ""  # where it came from, in words (Applied.source_text)
     previous: Decimal | None = None
     peers: list[Decimal] = field(default_factory=list)
     peer_stats: math.GroupStats | None = None  # of peers + [value], when precomputed
@@ -124,6 +125,12 @@ def check(item: CheckInput, *, stage: str = "save") -> list[Finding]:
         msg = math.yoy_jump(value, item.previous, share)
         if msg:
             add("yoy", msg)
+        t = item.target
+        if t is not None and t.op in NUMERIC_OPS and t.value is not None:
+            ev = evaluate(t, value)
+            if ev.status == Status.NOT_MET:
+                src = f"（{item.target_source}）" if item.target_source else ""
+                add("target", f"未达到目标{t.display}{src}，差{format_decimal(abs(ev.gap))}")
         p = defs["outlier"].params
         msg = math.outlier(value, item.peers, _dec(p.get("threshold", "3.5")), int(p.get("min_peers", 4)),
                            stats=item.peer_stats)
@@ -203,8 +210,8 @@ def check_many(items: list[Candidate], *, stage: str) -> list[list[Finding]]:
     overlaid with the batch itself: a province loading every county at once compares them with
     each other, and a file's 2024 row is the previous year of its 2025 row. One (region, year,
     indicator) appears at most once in a batch."""
-    from ecociv.core.targets import select_target
     from ecociv.entry.models import IndicatorValue
+    from ecociv.standards.resolve import Resolver
 
     keys = {(c.region.pk, c.year, c.indicator.pk) for c in items}
     prev = previous_values(keys)
@@ -227,19 +234,18 @@ def check_many(items: list[Candidate], *, stage: str) -> list[list[Finding]]:
                 groups[(c.region.parent_id, c.region.level, c.year, c.indicator.pk)][c.region.pk] = c.value
     # Each sibling group's median/MAD once (value included), not once per row.
     stats = {key: math.GroupStats.of(list(vals.values())) for key, vals in groups.items() if len(vals) >= 3}
-    target_cache: dict = {}
+    resolver = Resolver({c.region.pk: c.region for c in items}.values(), {c.year for c in items})
     out = []
     for c in items:
         k = (c.region.pk, c.year, c.indicator.pk)
         gkey = (c.region.parent_id, c.region.level, c.year, c.indicator.pk)
         group = groups.get(gkey, {})
         in_group = c.value is not None and group.get(c.region.pk) == c.value
-        rc = c.region.as_class()
-        if (c.indicator.pk, rc) not in target_cache:
-            target_cache[(c.indicator.pk, rc)] = select_target(c.indicator.target_specs(), rc)
+        applied = resolver.applied(c.region, c.year, c.indicator)
         out.append(check(CheckInput(
             indicator=c.indicator, region=c.region, year=c.year, value=c.value, achieved=c.achieved,
-            evidence_count=c.evidence_count, target=target_cache[(c.indicator.pk, rc)], previous=prev.get(k),
+            evidence_count=c.evidence_count, target=applied.target, target_source=applied.source_text,
+            previous=prev.get(k),
             peers=[] if in_group else [val for rid, val in group.items() if rid != c.region.pk],
             peer_stats=stats.get(gkey) if in_group else None), stage=stage))
     return out

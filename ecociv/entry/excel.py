@@ -8,17 +8,26 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ecociv.core.targets import format_decimal, select_target
+from ecociv.core.targets import format_decimal
 from ecociv.entry.models import IndicatorValue
+from ecociv.standards import resolve
 
 COLUMNS = [  # (header, width, input?)
     ("区划代码", 12, False), ("年度", 8, False), ("指标编码", 9, False), ("标准", 14, False),
-    ("指标名称", 36, False), ("单位", 12, False), ("目标值", 22, False), ("上年数值", 12, False),
-    ("数值", 14, True), ("是否完成", 10, True), ("说明", 48, True),
+    ("指标名称", 36, False), ("单位", 12, False), ("目标值", 22, False), ("目标来源", 24, False),
+    ("上年数值", 12, False), ("数值", 14, True), ("是否完成", 10, True), ("说明", 48, True),
 ]
 SHEET = "填报"
+
+
+def _col(header: str) -> int:
+    return next(i for i, (h, _w, _in) in enumerate(COLUMNS, start=1) if h == header)
+
+
+WRAPPED = {_col(h) for h in ("指标名称", "目标值", "目标来源", "说明")}
 
 
 def task_template(task) -> bytes:
@@ -40,13 +49,13 @@ def task_template(task) -> bytes:
                                                                          indicator_id__in=ind_ids)}
     last = dict(IndicatorValue.objects.filter(region=task.region, year=task.year - 1, indicator_id__in=ind_ids)
                 .values_list("indicator_id", "value"))
-    rc = task.region.as_class()
+    applied = resolve.applied_many(task.region, task.year, [it.indicator for it in items])
     for n, it in enumerate(items, start=2):
         ind = it.indicator
-        spec = select_target(ind.target_specs(), rc)
+        a = applied[ind.pk]
         v = current.get(ind.pk)
         row = [task.region.code, task.year, ind.code, ind.standard.code, ind.full_name, ind.unit,
-               spec.display if spec else "", format_decimal(last.get(ind.pk)) if last.get(ind.pk) is not None else "",
+               a.display, a.source_text, format_decimal(last.get(ind.pk)) if last.get(ind.pk) is not None else "",
                v.value if v and v.value is not None else None,
                ("是" if v.achieved else "否") if v and v.achieved is not None else None, v.note if v else None]
         for col, val in enumerate(row, start=1):
@@ -56,9 +65,9 @@ def task_template(task) -> bytes:
             if COLUMNS[col - 1][2]:
                 c.protection = Protection(locked=False)
                 c.fill = input_fill
-            if col in (5, 7, 11):
+            if col in WRAPPED:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=n, column=9).number_format = "0.######"
+        ws.cell(row=n, column=_col("数值")).number_format = "0.######"
     last_row = max(2, len(items) + 1)
     number = DataValidation(type="decimal", operator="between", formula1="-1E+17", formula2="1E+17",
                             allow_blank=True, showErrorMessage=True, errorTitle="数值格式",
@@ -67,7 +76,8 @@ def task_template(task) -> bytes:
                             errorTitle="是否完成", error="请选择“是”或“否”")
     note = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True,
                           showErrorMessage=True, error="说明不超过 2000 字")
-    for dv, col in ((number, "I"), (yes_no, "J"), (note, "K")):
+    for dv, header in ((number, "数值"), (yes_no, "是否完成"), (note, "说明")):
+        col = get_column_letter(_col(header))
         ws.add_data_validation(dv)
         dv.add(f"{col}2:{col}{last_row}")
     # Without a password the protection is a guard against slips, not a secret: the upload

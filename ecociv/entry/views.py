@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from ecociv.accounts.models import Department
 from ecociv.audit.models import AuditLog
 from ecociv.audit.present import present
-from ecociv.core.targets import select_target
 from ecociv.entry import actions
 from ecociv.entry.checks import definitions, needs_achieved
 from ecociv.entry.models import Evidence, IndicatorValue, TaskStatus, ValueStatus
@@ -31,7 +30,7 @@ from ecociv.entry.scope import (
     task_admin_regions,
     visible_tasks,
 )
-from ecociv.standards.actions import standard_for
+from ecociv.standards import resolve
 
 HISTORY_YEARS = 3
 
@@ -113,7 +112,7 @@ def task_new(request):
     by_code = {r.code: r for r in regions}
     region = by_code.get(request.POST.get("region") or request.GET.get("region") or regions[0].code, regions[0])
     year = int(request.POST.get("year") or request.GET.get("year") or today().year - 1)
-    standard = standard_for(region, year)
+    standard = resolve.standard_for(region, year)
     indicators = actions.applicable_indicators(region, standard) if standard else []
     departments = list(Department.objects.filter(region=region))
     error = ""
@@ -173,8 +172,8 @@ def entry_rows(task, user) -> tuple[list[dict], dict]:
         evidence[ev.value_id].append(ev)
     # Shown with the weight they will have at submit (⛔ blocks submission, ⚠ is a hint);
     # saving itself never waits for them.
-    findings = actions.task_findings(task, stage="submit") if ind_ids else {}
-    rc = task.region.as_class()
+    applied = resolve.applied_many(task.region, task.year, [it.indicator for it in items if it.indicator_id])
+    findings = actions.task_findings(task, stage="submit", applied=applied) if ind_ids else {}
     fill = can_fill(user, task)
     review = can_review(user, task.region)
     higher = is_higher_level(user, task.region)
@@ -186,10 +185,11 @@ def entry_rows(task, user) -> tuple[list[dict], dict]:
             rows.append({"item": it, "work": True, "can_edit": fill})
             continue
         v = values.get(ind.pk)
-        spec = select_target(ind.target_specs(), rc)
+        a = applied[ind.pk]
         status = v.status if v else ValueStatus.DRAFT
         rows.append({
-            "item": it, "ind": ind, "value": v, "target": spec, "qualitative": needs_achieved(spec),
+            "item": it, "ind": ind, "value": v, "target": a.target, "applied": a,
+            "qualitative": needs_achieved(a.target),
             "history": [(y, history[ind.pk].get(y)) for y in years],
             "evidence": evidence.get(v.pk, []) if v else [],
             "findings": findings.get(ind.pk, []),

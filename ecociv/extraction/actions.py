@@ -211,7 +211,7 @@ def _lock_pending(fact: Fact) -> Fact:
 def resolve_indicator(region, year: int, code: str):
     """The indicator `code` in the standard the region-year is assessed against (the extractor
     proposes national-2019 codes; a region on another version resolves the same code there)."""
-    from ecociv.standards.actions import standard_for
+    from ecociv.standards.resolve import standard_for
 
     code = (code or "").strip().split(" ", 1)[0]
     if not code:

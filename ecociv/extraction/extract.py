@@ -341,7 +341,3 @@ def _level_or_change(f: Fact, catalogue: Catalogue) -> None:
     else:
         f.explanation += f"；此数是该量本身的水平值，不是变化量，取 {level}，而非 {sub}"
         f.indicator = rule["level"]
-
-
-def extract_json(text: str, **kw) -> list[dict]:
-    return [f.as_dict() for f in extract(text, **kw)]

@@ -507,8 +507,3 @@ def _bare_range(text: str, m: re.Match, pos: int, quotes) -> tuple[Quantity | No
         return None, pos
     return Quantity(m.start(), q2.end, lo, q2.unit, ">=", kind=q2.kind, value_max=q2.value,
                     script=q2.script), m2.end()
-
-
-def scan_bare(text: str) -> list[tuple[int, int, Decimal]]:
-    """Numbers written without a unit after 由/从 … 到 (used for 由第12名提升到第1名)."""
-    return [(m.start(), m.end(), parse_arabic(m.group())) for m in re.finditer(_AR, text)]

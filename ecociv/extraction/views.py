@@ -180,7 +180,7 @@ def _fact_response(request, fact, *, error="", message="", posted=None):
 # ---- building the page -----------------------------------------------------------------------
 
 def _context(user, doc) -> dict:
-    from ecociv.standards.actions import standard_for
+    from ecociv.standards.resolve import standard_for
 
     year = doc.year or timezone.localdate().year
     standard = standard_for(doc.region, year)

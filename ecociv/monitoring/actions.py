@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from ecociv.accounts.scope import get_region_for_user
 from ecociv.audit.actions import record
-from ecociv.monitoring.feed import STANDARD, FeedError
+from ecociv.monitoring.feed import FeedError, codes_for, measures
 from ecociv.monitoring.models import MonitoringRun, RunState
+from ecociv.monitoring.scope import get_run_for_user
 
 GB2260 = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
 
@@ -38,8 +39,6 @@ def rerun(run: MonitoringRun, *, by) -> tuple[MonitoringRun, bool]:
     write in the run's region. Returns (run, created): asking twice (two tabs, two servers)
     gives the rerun made the first time, decided under a row lock on the old run."""
     from pathlib import Path
-
-    from ecociv.monitoring.scope import get_run_for_user
 
     get_run_for_user(by, run.pk, write=True)
     missing = [f["name"] for f in run.files if not Path(f["path"]).exists()]
@@ -73,21 +72,57 @@ def resolve_regions(codes, *, by) -> dict:
     return {c: get_region_for_user(by, c, write=True) for c in codes}
 
 
-def _indicator(region, year: int, code: str, cache: dict):
-    from ecociv.standards.models import Indicator, RegionStandard
+class _Indicators:
+    """measure of a computed row → the indicator it feeds: the one of the catalogue in force for
+    the region-year (standards.resolve, the catalogue the assessment reads), by the codes of
+    data/indicator-map.yaml. None when that catalogue has no indicator for the measure."""
 
-    rs = RegionStandard.objects.filter(region=region, year=year).select_related("standard").first()
-    std = rs.standard.code if rs else STANDARD
-    if std != STANDARD:
-        # The codes 7.1/7.2/8.1/8.2 are those of national-2019; another catalogue numbers differently.
-        raise FeedError(f"{region.name} {year}年采用指标体系“{std}”，监测结果目前只对应 {STANDARD} 的指标；未写入任何数值")
-    key = (std, code)
-    if key not in cache:
-        cache[key] = (Indicator.objects.filter(standard__code=std, code=code)
-                      .select_related("standard", "parent").prefetch_related("targets").first())
-        if cache[key] is None:
-            raise FeedError(f"指标体系 {std} 中没有指标 {code}；未写入任何数值")
-    return cache[key]
+    def __init__(self, regions, years):
+        from ecociv.standards.resolve import Resolver
+
+        self.resolver = Resolver(regions, years)
+        self.found: dict = {}
+
+    def standard(self, region, year: int):
+        std = self.resolver.standard(region, year)
+        if std is None:
+            raise FeedError("尚未载入任何指标体系；未写入任何数值")
+        return std
+
+    def get(self, region, year: int, measure: str):
+        from ecociv.standards.models import Indicator
+
+        std = self.standard(region, year)
+        code = codes_for(std.code).get(measure)
+        if code is None:
+            return None
+        key = (std.pk, code)
+        if key not in self.found:
+            self.found[key] = (Indicator.objects.filter(standard=std, code=code)
+                               .select_related("standard", "parent").prefetch_related("targets").first())
+            if self.found[key] is None:
+                raise FeedError(f"指标体系“{std.title}”中没有指标 {code}；未写入任何数值")
+        return self.found[key]
+
+    def refuse_unfed(self, rows, regions) -> None:
+        """Every region-year of the feed must receive something, or the whole feed is refused
+        with the reason: its catalogue has no monitoring indicator, or those it has are changes
+        against a base year that was not given."""
+        fed = {(r["region"], r["year"]) for r in rows if r.get("_ind") is not None}
+        for code, year in sorted({(r["region"], r["year"]) for r in rows}):
+            if (code, year) in fed:
+                continue
+            region = regions[code]
+            std = self.standard(region, year)
+            wanted = codes_for(std.code)
+            where = f"{region.name} {year}年采用的指标体系“{std.title}”"
+            if not wanted:
+                raise FeedError(f"{where}中没有登记与监测结果对应的指标；未写入任何数值")
+            have = {r["measure"] for r in rows}
+            missing = [f"{c}（{measures()[m].label}）" for m, c in sorted(wanted.items(), key=lambda x: x[1])
+                       if measures()[m].kind in {measures()[h].kind for h in have}]
+            raise FeedError(f"{where}中与这些监测结果对应的指标为 {'、'.join(missing) or '无'}，本次没有可写入的数值："
+                            "相对基准年的变化请指定基准年，且本次文件或已完成的评价中须有该年的地区结果；未写入任何数值")
 
 
 def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, status: str | None = None,
@@ -114,12 +149,15 @@ def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, statu
     now = timezone.now()
     out = {"created": 0, "updated": 0, "unchanged": 0, "locked": [], "replaced": [], "values": []}
     reason = reason or (f"监测数据计算（{run}）" if run else "监测数据计算")
-    cache: dict = {}
+    inds = _Indicators(regions.values(), {r["year"] for r in rows})
+    rows = [{**r, "_ind": inds.get(regions[r["region"]], r["year"], r["measure"])} for r in rows]
+    inds.refuse_unfed(rows, regions)
+    rows = [r for r in rows if r["_ind"] is not None]  # measures the catalogue in force does not use
     with transaction.atomic():
         todo = []
         for r in rows:
             region = regions[r["region"]]
-            ind = _indicator(region, r["year"], r["indicator"], cache)
+            ind = r["_ind"]
             v = IndicatorValue.objects.filter(region=region, year=r["year"], indicator=ind).first()
             todo.append((r, region, ind, v))
         # Values the feed will leave alone are not checked (their review is under way or done).
@@ -129,7 +167,8 @@ def feed_values(rows: list[dict], *, by, run: MonitoringRun | None = None, statu
         writes = []
         for t in todo:
             r, region, ind, _v = t
-            lineage = {**r["lineage"], **({"run": run.pk} if run else {})}
+            lineage = {**r["lineage"], "standard": ind.standard.code, "indicator": ind.code,
+                       **({"run": run.pk} if run else {})}
             checked = warnings.get(id(t), [])
             writes.append(ValueWrite(region, r["year"], ind, r["value"], note=r["note"], lineage=lineage,
                                      reason=reason, keep_achieved=True,

@@ -1,37 +1,71 @@
 """Air/water results -> indicator values of the region-year, with their lineage.
 
-`air_values` / `water_values` are pure (no ORM) so that what will be written can be tested and
-shown before anything is saved; `ecociv.monitoring.actions.feed_values` writes them (scope,
-locks, audit). The entry app's `import_values` is not used: it overwrites `lineage` with the
-import file's sheet and row, and the computed values' lineage (files, engine, rule sets) is
+`air_values` / `water_values` are pure (no ORM): rows of every measure listed in
+data/indicator-map.yaml, keyed by measure, so that what will be written can be tested and shown
+before anything is saved. `ecociv.monitoring.actions.feed_values` maps each measure to the
+indicator of the catalogue in force for the region-year (standards.resolve) and writes them
+(scope, locks, audit). The entry app's `import_values` is not used: it overwrites `lineage` with
+the import file's sheet and row, and the computed values' lineage (files, engine, rule sets) is
 the point of feeding them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import PurePath
+from functools import lru_cache
+from pathlib import Path, PurePath
 
-from ecociv.monitoring.engine.api import AirResult
+import yaml
+
 from ecociv.monitoring.engine.exact import round_half_even
 
-STANDARD = "national-2019"
-
-# national-2019 sub-items that are one year's figure as it stands.
-AIR_DIRECT = {"7.1": ("good_rate", "优良天数比例（%）")}
-# Sub-items that are a change against a base year: (code, figure, label, formula). Computed only
-# when the base year's figure for the same region is known (same files or a stored run); the
-# formula is written into the lineage so a reviewer sees how the number came about.
-AIR_CHANGE = {"7.2": ("PM2.5_mean", "PM2.5浓度下降幅度（%）", "relative_decrease")}
-WATER_CHANGE = {
-    "8.1": ("share_I_III", "水质达到或优于Ⅲ类比例提高幅度（百分点）", "increase_points"),
-    "8.2": ("share_worse_V", "劣Ⅴ类水体比例下降幅度（百分点）", "decrease_points"),
-}
+MAP_FILE = Path(__file__).parent / "data" / "indicator-map.yaml"
 FORMULA = {
     "relative_decrease": "（基准年值 − 当年值）÷ 基准年值 × 100，保留一位小数（四舍六入五成双）",
     "increase_points": "当年比例 − 基准年比例（百分点）",
     "decrease_points": "基准年比例 − 当年比例（百分点）",
 }
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    kind: str  # air | water
+    figure: str  # key of an engine region result
+    label: str
+    change: str = ""  # "" (the year's figure as it stands) or a FORMULA key
+
+
+@lru_cache(maxsize=1)
+def _map() -> tuple[dict[str, Measure], dict[str, dict]]:
+    data = yaml.safe_load(MAP_FILE.read_text(encoding="utf-8"))
+    measures = {}
+    for key, m in data["measures"].items():
+        if m.get("change") and m["change"] not in FORMULA:
+            raise ValueError(f"{MAP_FILE.name}: {key} 的 change “{m['change']}” 无效")
+        measures[key] = Measure(key, m["kind"], m["figure"], m["label"], m.get("change") or "")
+    standards = data["standards"]
+    for std, entry in standards.items():
+        for code, key in entry["indicators"].items():
+            if key not in measures:
+                raise ValueError(f"{MAP_FILE.name}: {std} 指标 {code} 的 measure “{key}” 未定义")
+    return measures, standards
+
+
+def measures() -> dict[str, Measure]:
+    return _map()[0]
+
+
+def indicator_map() -> dict[str, dict[str, str]]:
+    """standard code → {indicator code: measure key}: the catalogues monitoring can feed."""
+    return {std: dict(entry["indicators"]) for std, entry in _map()[1].items()}
+
+
+def codes_for(standard_code: str) -> dict[str, str]:
+    """measure key → indicator code in one catalogue; empty when monitoring feeds nothing there."""
+    entry = _map()[1].get(standard_code)
+    return {m: code for code, m in entry["indicators"].items()} if entry else {}
 
 
 class FeedError(ValueError):
@@ -54,14 +88,37 @@ def input_refs(inputs: list[dict]) -> list[dict]:
              **({"role": i["role"]} if i.get("role") else {})} for i in inputs]
 
 
-def _row(region, year, code, value, note, lineage) -> dict:
-    return {"region": str(region), "year": int(year), "standard": STANDARD, "indicator": code,
-            "value": Decimal(str(value)), "note": note, "lineage": lineage}
+def _row(region, year, measure: Measure, value, note, lineage) -> dict:
+    return {"region": str(region), "year": int(year), "measure": measure.key, "value": Decimal(str(value)),
+            "note": note, "lineage": {**lineage, "measure": measure.key, "figure": measure.figure}}
 
 
 def _base_lineage(base: dict, base_year: int, figure: str, kind: str) -> dict:
     return {"base_year": base_year, "base_value": base[figure], "current_figure": figure,
             "formula": FORMULA[kind], "base_from": base.get("_from", "同一批输入文件")}
+
+
+def _values(kind: str, results: list[dict], *, year: int, base_year, base_results, common, note) -> list[dict]:
+    base = _index([*results, *(base_results or [])], base_year)
+    rows = []
+    for r in results:
+        if r["year"] != year:
+            continue
+        b = base.get(r["id"])
+        shared = common(r)
+        for m in measures().values():
+            if m.kind != kind or r.get(m.figure) is None:
+                continue
+            if not m.change:
+                rows.append(_row(r["id"], year, m, r[m.figure], note(r, m, None), shared))
+                continue
+            if b is None or b.get(m.figure) is None:
+                continue  # a change needs the base year's figure of the same region
+            v = _change(m.change, Decimal(str(b[m.figure])), Decimal(str(r[m.figure])))
+            if v is not None:
+                rows.append(_row(r["id"], year, m, v, note(r, m, b),
+                                 {**shared, **_base_lineage(b, base_year, m.figure, m.change)}))
+    return rows
 
 
 def air_values(results: list[dict], *, year: int, lineage: dict, base_year: int | None = None,
@@ -72,52 +129,34 @@ def air_values(results: list[dict], *, year: int, lineage: dict, base_year: int 
     `base_results` are results of other runs (each dict may carry `_from`, a description of the
     stored run it came from); the run's own results are searched first.
     """
-    base = _index([*results, *(base_results or [])], base_year)
-    rows = []
-    for r in results:
-        if r["year"] != year:
-            continue
+    def common(r):
         figures = {k: r.get(k) for k in ("valid_days", "good_days", "good_rate", "PM2.5_mean", "days_by_level")}
-        common = {**lineage, "source": "computed", "rule_sets": r.get("standard", lineage.get("rule_sets")),
-                  "figures": figures}
-        for code, (key, label) in AIR_DIRECT.items():
-            if r.get(key) is not None:
-                rows.append(_row(r["id"], year, code, r[key],
-                                 f"由监测数据计算：{label}，有效天数 {r['valid_days']}，优良天数 {r['good_days']}",
-                                 {**common, "indicator": code, "figure": key}))
-        b = base.get(r["id"])
-        for code, (key, label, kind) in AIR_CHANGE.items():
-            if b is None or b.get(key) is None or r.get(key) is None:
-                continue
-            v = _change(kind, Decimal(str(b[key])), Decimal(str(r[key])))
-            if v is None:
-                continue
-            rows.append(_row(r["id"], year, code, v,
-                             f"由监测数据计算：{label}，{base_year}年 {b[key]} → {year}年 {r[key]} μg/m³",
-                             {**common, "indicator": code, "figure": key, **_base_lineage(b, base_year, key, kind)}))
-    return rows
+        return {**lineage, "source": "computed", "rule_sets": r.get("standard", lineage.get("rule_sets")),
+                "figures": figures}
+
+    def note(r, m, b):
+        if b is None:
+            return f"由监测数据计算：{m.label}，有效天数 {r['valid_days']}，优良天数 {r['good_days']}"
+        return f"由监测数据计算：{m.label}，{base_year}年 {b[m.figure]} → {year}年 {r[m.figure]} μg/m³"
+
+    return _values("air", results, year=year, base_year=base_year, base_results=base_results, common=common,
+                   note=note)
 
 
 def water_values(regions: list[dict], *, year: int, lineage: dict, base_year: int | None = None,
                  base_results: list[dict] | None = None) -> list[dict]:
-    """Rows for region results of water-eval. Both national-2019 water sub-items fed from
-    monitoring are changes, so without a base year this returns nothing."""
-    base = _index([*regions, *(base_results or [])], base_year)
-    rows = []
-    for r in regions:
-        b = base.get(r["id"])
-        if r["year"] != year or b is None:
-            continue
+    """Rows for region results of water-eval; a change measure only with a base year's result."""
+    def common(r):
         figures = {k: r.get(k) for k in ("sections", "share_I_III", "share_worse_V", "status", "counts")}
-        for code, (key, label, kind) in WATER_CHANGE.items():
-            if b.get(key) is None or r.get(key) is None:
-                continue
-            v = _change(kind, Decimal(str(b[key])), Decimal(str(r[key])))
-            rows.append(_row(r["id"], year, code, v,
-                             f"由监测数据计算：{label}，{base_year}年 {b[key]}% → {year}年 {r[key]}%，断面 {r['sections']} 个",
-                             {**lineage, "source": "computed", "indicator": code, "figure": key, "figures": figures,
-                              "rule_sets": lineage.get("rule_sets"), **_base_lineage(b, base_year, key, kind)}))
-    return rows
+        return {**lineage, "source": "computed", "figures": figures, "rule_sets": lineage.get("rule_sets")}
+
+    def note(r, m, b):
+        if b is None:
+            return f"由监测数据计算：{m.label}，{year}年 {r[m.figure]}%，断面 {r['sections']} 个"
+        return f"由监测数据计算：{m.label}，{base_year}年 {b[m.figure]}% → {year}年 {r[m.figure]}%，断面 {r['sections']} 个"
+
+    return _values("water", regions, year=year, base_year=base_year, base_results=base_results, common=common,
+                   note=note)
 
 
 def _index(results: list[dict], base_year: int | None) -> dict[str, dict]:
@@ -128,25 +167,3 @@ def _index(results: list[dict], base_year: int | None) -> dict[str, dict]:
         if r.get("year") == base_year:
             out.setdefault(r["id"], r)  # first wins: the run's own files before stored runs
     return out
-
-
-def computed_values(result: AirResult, *, year: int | None = None, parameters: dict | None = None) -> list[dict]:
-    """Rows of a command-line AirResult (region level) for one year, or for every year."""
-    lineage = {"inputs": input_refs(result.inputs), "engine": result.engine,
-               "engine_version": result.engine_version, "parameters": parameters or {},
-               "rule_sets": result.rulesets}
-    years = sorted({r["year"] for r in result.results}) if year is None else [year]
-    return [row for y in years for row in air_values(result.results, year=y, lineage=lineage)]
-
-
-def feed_indicators(result: AirResult, *, by, year: int, base_year: int | None = None,
-                    parameters: dict | None = None):
-    """A region-level AirResult -> indicator values: recorded as a finished run, then fed exactly
-    as the page's button and `air-eval --feed` do (runs.feed_run -> actions.feed_values)."""
-    from ecociv.monitoring.runs import feed_from_command
-
-    inputs = [{**i, "role": role} for i, role in zip(result.inputs, ("stations", "data"))]
-    results = {"rows": result.results, "rulesets": result.rulesets, "engine": result.engine,
-               "engine_version": result.engine_version, "rows_used": result.rows_used}
-    return feed_from_command(by=by, kind="air", inputs=inputs, parameters={"level": "region", **(parameters or {})},
-                             results=results, year=year, base_year=base_year)

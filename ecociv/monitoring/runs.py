@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecociv.core.background import start_thread, write_retrying
-from ecociv.monitoring.actions import feed_values
+from ecociv.monitoring.actions import create_run, feed_values
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.feed import FeedError, air_values, input_refs, water_values
 from ecociv.monitoring.models import MonitoringRun, RunKind, RunState
@@ -230,8 +230,6 @@ def feed_run(run: MonitoringRun, *, by, year: int, base_year: int | None = None)
     make = air_values if run.kind == RunKind.AIR else water_values
     values = make(rows, year=year, lineage=lineage, base_year=base_year, base_results=base)
     if not values:
-        if run.kind == RunKind.WATER:
-            raise FeedError("地表水的 8.1、8.2 是相对基准年的变化：请指定基准年，且本次文件或已完成的评价中须有该年的地区结果")
         raise FeedError(f"{year} 年没有可写入的指标数值")
     return feed_values(values, by=by, run=run)
 
@@ -240,8 +238,6 @@ def feed_from_command(*, by, kind: str, inputs: list[dict], parameters: dict, re
                       base_year: int | None = None) -> tuple[MonitoringRun, dict]:
     """`--feed` of the commands: the evaluation is recorded as a finished run (so its lineage and
     its figures, as a later base year, are kept like a page upload's), then fed as the page does."""
-    from ecociv.monitoring.actions import create_run
-
     files = [{"role": i.get("role", ""), "name": PurePath(i["path"]).name, "path": str(Path(i["path"]).resolve()),
               "size": Path(i["path"]).stat().st_size, "sha256": i["sha256"]} for i in inputs]
     run = create_run(by=by, region=by.region, kind=kind, files=files, parameters=parameters, state=RunState.DONE)

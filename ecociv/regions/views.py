@@ -34,7 +34,7 @@ def can_write_region(user, region) -> bool:
 def detail(request, code):
     region = get_region_for_user(request.user, code)
     children = visible_regions(request.user).filter(parent=region)
-    from ecociv.standards.actions import standard_for
+    from ecociv.standards.resolve import standard_for
 
     return render(request, "regions/detail.html", {
         "region": region, "children": children, "links": region.links_up.select_related("parent"),
@@ -83,9 +83,10 @@ def targets(request, code, year):
     """Per region-year: the standard in force, each indicator's catalogue target for this
     region's class, and the local override / superior-assigned target with its source."""
     from ecociv.accounts.scope import can_administer
-    from ecociv.core.targets import OP_LABELS, OPS, select_target
-    from ecociv.standards.actions import ActionError, choose_standard, set_region_target, standard_for
+    from ecociv.core.targets import OP_LABELS, OPS
+    from ecociv.standards.actions import ActionError, choose_standard, set_region_target
     from ecociv.standards.models import RegionTarget, Standard
+    from ecociv.standards.resolve import applied_many, standard_for
 
     region = get_region_for_user(request.user, code)
     can_edit = can_administer(request.user, region)
@@ -106,14 +107,15 @@ def targets(request, code, year):
             return redirect("regions:targets", code=code, year=year)
         except (ActionError, ValueError, ArithmeticError) as exc:
             error = str(exc) or "目标值不是有效数值"
-    rc = region.as_class()
     local = {(t.indicator_id, t.kind): t for t in RegionTarget.objects.filter(region=region, year=year)}
     rows = []
     if standard:
-        for ind in standard.indicators.prefetch_related("targets").order_by("order"):
-            if ind.sub_items.exists():
-                continue
-            rows.append({"ind": ind, "target": select_target(ind.target_specs(), rc),
+        inds = list(standard.indicators.filter(sub_items__isnull=True).prefetch_related("targets")
+                .order_by("order"))
+        applied = applied_many(region, year, inds)
+        for ind in inds:
+            a = applied[ind.pk]
+            rows.append({"ind": ind, "target": a.catalogue, "applied": a,
                          "override": local.get((ind.pk, "override")), "assigned": local.get((ind.pk, "assigned"))})
     return render(request, "regions/targets.html", {
         "region": region, "year": year, "standard": standard, "rows": rows, "can_edit": can_edit, "error": error,

@@ -141,13 +141,3 @@ def set_region_target(region, year: int, indicator: Indicator, *, kind: str, op:
         record(user=by, action=f"region_target.{kind}", obj=rt, region=region, before=before, after=snapshot(rt),
                object_repr=f"{region.name} {year}年 {indicator}")
         return rt
-
-
-def standard_for(region, year: int) -> Standard | None:
-    """The standard version a region-year is assessed against: its recorded choice, else the
-    nearest ancestor's choice, else national-2019."""
-    for r in [region, *reversed(region.ancestors())]:
-        rs = RegionStandard.objects.filter(region=r, year=year).select_related("standard").first()
-        if rs:
-            return rs.standard
-    return Standard.objects.filter(code="national-2019").first()

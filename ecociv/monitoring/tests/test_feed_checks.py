@@ -20,8 +20,8 @@ from ecociv.standards.models import Indicator
 pytestmark = pytest.mark.django_db
 
 
-def row(region, value, year=2026, code="7.1"):
-    return {"region": region, "year": year, "standard": "national-2019", "indicator": code, "value": Decimal(value),
+def row(region, value, year=2026, measure="air.good_rate"):  # national-2019 7.1 (monitoring/data/indicator-map.yaml)
+    return {"region": region, "year": year, "measure": measure, "value": Decimal(value),
             "note": "监测计算", "lineage": {"inputs": [{"name": "air.csv", "sha256": "0" * 64}]}}
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_parent_citys_choice_moves_the_fed_values_into_its_catalogue(world, coded_files):  # noqa: F811
     std = Standard.objects.get(code="national-2024-city")
     choose_standard(world.city, 2026, std, by=world.city_admin)  # the county has no choice of its own
-    res, _run, out = _feed(coded_files, world.city_admin)
+    res, _run, _out = _feed(coded_files, world.city_admin)
     r = next(x for x in res.results if x["id"] == "870121" and x["year"] == 2026)
     v = IndicatorValue.objects.get(region=world.county, year=2026, indicator__standard=std, indicator__code="4.1")
     assert v.value == Decimal(str(r["good_rate"]))
