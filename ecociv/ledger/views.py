@@ -264,7 +264,7 @@ def _ranking_xlsx(region, year, rows, depts, rules) -> bytes:
 
     from openpyxl import Workbook
 
-    from ecociv.dashboard.xlsx import add_sheet
+    from ecociv.core.xlsx import add_sheet
 
     wb = Workbook()
     parts = rules["regions"]
