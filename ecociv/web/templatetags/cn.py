@@ -22,6 +22,11 @@ def num(value, places=None):
 
 
 @register.filter
+def wan(value):
+    return fmt.money_wan(value)
+
+
+@register.filter
 def status_label(value):
     try:
         return STATUS_LABELS[Status(value)]
