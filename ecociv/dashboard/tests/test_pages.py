@@ -80,7 +80,7 @@ def test_region_page_lists_failures_with_lead_departments(client, data):
     ws = openpyxl.load_workbook(io.BytesIO(client.get(f"/dashboard/region/870121/{Y}/export.xlsx").content)).active
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert ("30", "城镇生活垃圾无害化处理率") in {(r[0], r[1]) for r in rows}
-    assert next(r for r in rows if r[0] == "30")[8] == "住房和城乡建设局"
+    assert next(r for r in rows if r[0] == "30")[9] == "住房和城乡建设局"
 
 
 def test_indicator_page_has_history_target_and_siblings(client, data):
