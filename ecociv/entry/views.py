@@ -227,7 +227,10 @@ def task_detail(request, task_id):
 
 
 def _listed(rows):
-    return [(r["ind"], f) for r in rows if not r.get("work") for f in r["findings"]]
+    # A missed target is a hint for whoever can still change the value; on a row under review
+    # or locked it stays beside the value and is not listed as something to do.
+    return [(r["ind"], f) for r in rows if not r.get("work") for f in r["findings"]
+            if f.code != "target" or r.get("can_edit")]
 
 
 def _row_response(request, task, item_id, error=""):

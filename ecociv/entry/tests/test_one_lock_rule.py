@@ -78,7 +78,7 @@ def test_the_excel_upload_refuses(client, world, env_task, status):
     wb = load_workbook(io.BytesIO(client.get(f"/entry/tasks/{env_task.pk}/template.xlsx").content))
     ws = wb["填报"]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "27")
-    ws.cell(row, 9).value = 99
+    ws.cell(row, [c.value for c in ws[1]].index("数值") + 1).value = 99
     buf = io.BytesIO()
     wb.save(buf)
     up = SimpleUploadedFile("填报.xlsx", buf.getvalue())
