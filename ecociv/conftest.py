@@ -14,6 +14,23 @@ os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.Immediat
 PASSWORD = "Test@2026pass"
 
 
+def pytest_configure(config):
+    # The environment default above is too late when pytest-django has already imported the
+    # settings (a run without xdist does): set the backend on the settings as well, and drop any
+    # settings the handler cached from the old value, so jobs run inline in every kind of run.
+    from django.conf import settings
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": os.environ["TASKS_BACKEND"]}}
+    task_backends._settings = None
+    task_backends.__dict__.pop("settings", None)
+    for alias in settings.TASKS:
+        try:
+            del task_backends[alias]
+        except AttributeError:  # not built yet
+            pass
+
+
 def ensure_standards():
     """Load the built-in catalogues unless present. Transactional (browser) tests flush the
     tables afterwards, so the world fixture calls this again rather than trusting the session load."""

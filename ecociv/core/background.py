@@ -120,10 +120,12 @@ def _dotted(target) -> str:
 
 def inline() -> bool:
     """Whether the configured backend runs jobs at once in the caller (tests' ImmediateBackend)."""
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
-    return isinstance(default_task_backend, ImmediateBackend)
+    # The backend itself, not `default_task_backend`: that is a proxy, and isinstance() of a
+    # proxy is never the backend's class.
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
 def start_thread(target, *args, name: str | None = None, beat: tuple[type, int] | None = None):

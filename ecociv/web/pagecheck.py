@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from playwright.sync_api import Error as PlaywrightError
+
 SITE_TITLE = "生态文明建设示范区创建管理平台"
 
 # Latin words a Chinese user reads as such: units, codes, file types, standard names.
@@ -145,7 +147,14 @@ def crawl(page, *, start: str = "/", limit: int = 60, per_pattern: int = 2, extr
     queue, seen, patterns, visited, problems = [start], {start}, {}, [], []
     while queue and len(visited) < limit:
         path = queue.pop(0)
-        resp = page.goto(base + path)
+        try:
+            resp = page.goto(base + path)
+        except PlaywrightError as exc:
+            # A link that answers with an attachment (evidence, a stored upload) is a file, not a
+            # page: the browser downloads it and has nothing to check.
+            if "Download is starting" in str(exc):
+                continue
+            raise
         if resp is None or "text/html" not in (resp.headers.get("content-type") or ""):
             continue
         page.wait_for_load_state("networkidle")

@@ -61,9 +61,6 @@ def _code(row):
     return row.locator("input[aria-label$=' 数值']").get_attribute("aria-label").split(" ")[0]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "死路（issue 12 中 writer 负责的部分，尚未落地）：石岭县填报员提交任务时，已审核锁定或已提交的行上的"
-    "“约束性指标须上传佐证材料”阻止提交，填报员无法处理，任务无法提交"))
 def test_filler_reviewer_filler_reviewer(page, demo, tmp_path):
     """填报员 fills, attaches evidence, submits; 审核员 returns one with a reason and approves the
     rest; 填报员 fixes and resubmits; the value is approved."""
@@ -165,11 +162,25 @@ def test_county_office_evaluates_sample_monitoring_data_and_reads_an_old_summary
     page.click("#samples button[value=air]")
     page.wait_for_selector("#feed-form", timeout=180_000)
     v.check("office-air-run")
+    # 7.1 of 临江区 2025 is 已提交 in the demo: a feed never overwrites a submitted value (entry's one
+    # lock rule), it names it instead. The office returns it to the department with a reason, as
+    # the message tells it to, and feeds again: now the computed value replaces it.
+    page.select_option("#feed-form select[name=year]", "2025")
+    page.click("#feed-form button")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("body")).to_contain_text("未覆盖")
+    from ecociv.accounts.models import User
+    from ecociv.entry.actions import return_value
+
+    submitted = IndicatorValue.objects.get(region__code="880102", year=2025, indicator__code="7.1",
+                                           indicator__standard__code="national-2019")
+    return_value(submitted, by=User.objects.get(username="linjiang_admin"), reason="以监测数据计算值为准")
+    page.go_back()
+    page.wait_for_selector("#feed-form", timeout=60_000)
     page.select_option("#feed-form select[name=year]", "2025")
     page.click("#feed-form button")
     page.wait_for_load_state("networkidle")
     v.check("office-air-fed")
-    # 7.1 of 临江区 2025 is waiting for review in the demo (not locked): the feed replaces it.
     assert IndicatorValue.objects.filter(region__code="880102", year=2025, indicator__code="7.1",
                                          source="computed").exists(), page.locator(".messages, .errors").all_inner_texts()
 
