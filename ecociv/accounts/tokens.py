@@ -66,7 +66,7 @@ def revoke_token(tok: ApiToken, *, by, reason: str = "") -> ApiToken:
     if by.pk != tok.user_id and not _operator(by):
         raise PermissionDenied("只能吊销自己的 API 令牌")
     with transaction.atomic():
-        tok = ApiToken.objects.select_for_update().select_related("user").get(pk=tok.pk)
+        tok = ApiToken.objects.select_for_update(of=("self",)).select_related("user").get(pk=tok.pk)
         if tok.revoked_at is None:
             before = _state(tok)
             tok.revoked_at = timezone.now()

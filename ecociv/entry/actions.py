@@ -382,7 +382,7 @@ def approve_values(values, *, by, comment: str = "", override: str = "") -> int:
     values = list(values)
     override = (override or "").strip()
     with transaction.atomic():
-        locked = list(IndicatorValue.objects.select_for_update().select_related(
+        locked = list(IndicatorValue.objects.select_for_update(of=("self",)).select_related(
             "region", "indicator", "indicator__standard", "indicator__parent").prefetch_related("indicator__targets")
             .filter(pk__in=[v.pk for v in values]))
         for v in locked:
@@ -423,7 +423,7 @@ def return_value(value, *, by, reason: str) -> IndicatorValue:
     if not reason:
         raise EntryError("请填写退回原因")
     with transaction.atomic():
-        v = IndicatorValue.objects.select_for_update().select_related("region", "indicator").get(pk=value.pk)
+        v = IndicatorValue.objects.select_for_update(of=("self",)).select_related("region", "indicator").get(pk=value.pk)
         if not can_review(by, v.region):
             raise PermissionDenied("您不能审核该数据")
         if v.status != ValueStatus.SUBMITTED:
@@ -443,7 +443,7 @@ def reopen_value(value, *, by, reason: str) -> IndicatorValue:
     if not reason:
         raise EntryError("重新打开须填写书面理由")
     with transaction.atomic():
-        v = IndicatorValue.objects.select_for_update().select_related("region", "indicator").get(pk=value.pk)
+        v = IndicatorValue.objects.select_for_update(of=("self",)).select_related("region", "indicator").get(pk=value.pk)
         if not is_higher_level(by, v.region):
             raise PermissionDenied("已审核的数据只能由上级重新打开")
         if v.status != ValueStatus.APPROVED:

@@ -139,7 +139,7 @@ def write_values(writes: list[ValueWrite], *, by, source: str, action: str, stat
     now = timezone.now()
     with transaction.atomic():
         keys = {_key(w.region.pk, w.year, w.indicator.pk) for w in writes}
-        qs = IndicatorValue.objects.select_for_update().select_related("region", "indicator")
+        qs = IndicatorValue.objects.select_for_update(of=("self",)).select_related("region", "indicator")
         if len(keys) == 1:
             (r, y, i), = keys
             qs = qs.filter(region_id=r, year=y, indicator_id=i)

@@ -202,7 +202,7 @@ def parse_value(raw) -> Decimal:
 
 
 def _lock_pending(fact: Fact) -> Fact:
-    locked = Fact.objects.select_for_update().select_related("document", "document__region").get(pk=fact.pk)
+    locked = Fact.objects.select_for_update(of=("self",)).select_related("document", "document__region").get(pk=fact.pk)
     if locked.status != FactStatus.PENDING:
         raise ExtractionError(f"该数据已{locked.get_status_display()}，请刷新页面")
     return locked
@@ -315,7 +315,7 @@ def reopen_fact(fact: Fact, *, by) -> Fact:
     value they wrote is changed through the entry workflow."""
     get_region_for_user(by, fact.document.region.code, write=True)
     with transaction.atomic():
-        fact = Fact.objects.select_for_update().select_related("document", "document__region").get(pk=fact.pk)
+        fact = Fact.objects.select_for_update(of=("self",)).select_related("document", "document__region").get(pk=fact.pk)
         if fact.status != FactStatus.REJECTED:
             raise ExtractionError("只有已驳回的数据可以撤销驳回")
         fact.status, fact.decided_by, fact.decided_at, fact.reason = FactStatus.PENDING, None, None, ""

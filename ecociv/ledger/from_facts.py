@@ -51,7 +51,7 @@ def accept_fact_into_ledger(fact, *, by, target: str, region_code: str, year, na
     unit = (unit or "").strip()
     quote = f"摘自《{fact.document.name}》：“{(fact.sentence or fact.quote).strip()[:300]}”"
     with transaction.atomic():
-        fact = Fact.objects.select_for_update().select_related("document").get(pk=fact.pk)
+        fact = Fact.objects.select_for_update(of=("self",)).select_related("document").get(pk=fact.pk)
         if fact.status != FactStatus.PENDING:
             raise LedgerError(f"该数据已{fact.get_status_display()}，请刷新页面")
         try:

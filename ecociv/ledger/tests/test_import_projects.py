@@ -55,12 +55,12 @@ def test_the_command_exits_non_zero_naming_the_row_as_excel_counts_it(world, tmp
     import subprocess
     import sys
 
-    from django.conf import settings
+    from ecociv.core.tests.procs import database_url
 
     rows = project_rows()
     rows[2][5] = "快完工了"
     f = write_csv(tmp_path / "p.csv", HEADERS, rows)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{settings.DATABASES['default']['NAME']}"}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     cmd = [sys.executable, "-m", "ecociv.cli", "ledger", "import", str(f), "--kind", "projects", "--as", "jia_admin"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
