@@ -1,14 +1,137 @@
+"""Backups hold the database, every stored file and the login audit; a restore brings them all
+back (rows, and downloads that serve the same bytes); a damaged or incomplete archive is refused."""
+import datetime as dt
+import hashlib
+import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
+
+from ecociv.conftest import PASSWORD
+from ecociv.core import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"backup test evidence"
+SUMMARY = "甲县2023年生态文明建设工作总结\n全县空气质量优良天数比例达到94.5%，森林覆盖率达到63.2%。\n"
 
-def test_backup_is_verified_by_restoring_it(tmp_path, world):
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def stored(world, media, client):
+    """A value with an evidence file, an uploaded document, a monitoring data file, a login."""
+    from ecociv.entry import actions
+    from ecociv.entry.models import Task
+    from ecociv.extraction import actions as x
+
+    actions.assign_by_lead_department(world.county, 2025, by=world.admin, deadline=dt.date(2026, 3, 31))
+    task = Task.objects.get(region=world.county, year=2025, department=world.env_dept)
+    indicator = task.items.filter(indicator__isnull=False).first().indicator
+    ev = actions.add_evidence(task, indicator, by=world.filler, name="监测报告.pdf", data=PDF)
+    doc = x.upload_document(by=world.admin, name="甲县总结.txt", data=SUMMARY.encode(), run="none")
+    monitoring = Path(media) / "monitoring" / "files" / "stations.csv"
+    monitoring.parent.mkdir(parents=True)
+    monitoring.write_text("站点编码,站点名称\n1001A,城区站\n", encoding="utf-8")
+    assert client.post(reverse("login"), {"username": "jia_filler", "password": PASSWORD}).status_code == 302
+    client.logout()
+    return {"evidence": ev, "document": doc, "monitoring": monitoring}
+
+
+def _counts():
+    with connection.cursor() as cur:
+        return backup.count_rows(cur, backup.backed_up_tables())
+
+
+def _backup(out: Path) -> Path:
+    text = StringIO()
+    call_command("backup", "--out", str(out), "--no-progress", stdout=text)
+    assert "备份完成" in text.getvalue()
+    (archive,) = out.glob("ecociv-*.tar")
+    return archive
+
+
+def test_restore_brings_back_rows_files_and_login_audit(world, stored, media, tmp_path, client):
+    from axes.models import AccessLog
+
+    from ecociv.entry.models import Evidence
+    from ecociv.extraction.models import SourceDocument
+
+    before = _counts()
+    assert before["axes_accesslog"] >= 1 and before["entry_evidence"] == 1 and before["audit_auditlog"] > 0
+    archive = _backup(tmp_path / "backups")
+    names = backup.unpack(archive, tmp_path / "peek")["members"]
+    ev, doc = stored["evidence"], stored["document"]
+    assert f"media/{ev.file.name}" in names and f"media/{doc.file.name}" in names
+    assert "media/monitoring/files/stations.csv" in names
+    assert (tmp_path / "backups" / f"{archive.name}.sha256").read_text().split()[0] == \
+        hashlib.sha256(archive.read_bytes()).hexdigest()
+
+    # Everything gone: every table emptied, every stored file deleted.
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media)
+    assert not Evidence.objects.exists() and not AccessLog.objects.exists()
+
     out = StringIO()
-    call_command("backup", "--out", str(tmp_path), "--verify", stdout=out)
+    call_command("restore", str(archive), "--no-progress", stdout=out)
+    assert "恢复完成" in out.getvalue()
+    assert _counts() == before
+    assert AccessLog.objects.filter(username="jia_filler").exists()
+    assert stored["monitoring"].read_text(encoding="utf-8").startswith("站点编码")
+
+    # The download links serve the same bytes again (the user logs in anew: sessions are not restored).
+    client.force_login(world.filler)
+    resp = client.get(reverse("entry:evidence", args=[ev.pk]))
+    assert resp.status_code == 200
+    assert hashlib.sha256(b"".join(resp.streaming_content)).hexdigest() == ev.sha256 == Evidence.objects.get().sha256
+    client.force_login(world.admin)
+    resp = client.get(reverse("extraction:file", args=[doc.pk]))
+    assert resp.status_code == 200
+    assert hashlib.sha256(b"".join(resp.streaming_content)).hexdigest() == SourceDocument.objects.get().sha256
+
+
+def test_verify_restores_into_a_scratch_place(world, stored, tmp_path):
+    out = StringIO()
+    call_command("backup", "--out", str(tmp_path), "--verify", "--no-progress", stdout=out)
     text = out.getvalue()
-    assert "备份完成" in text and "恢复校验通过" in text
-    assert list(tmp_path.glob("ecociv-*.json.gz"))
+    assert "备份完成" in text and "恢复校验通过" in text and "数据库引用的 2 个文件都在备份中" in text
+    (archive,) = tmp_path.glob("ecociv-*.tar")
+    out = StringIO()
+    call_command("restore", str(archive), "--verify", "--no-progress", stdout=out)
+    assert "恢复校验通过" in out.getvalue()
+
+
+def test_damaged_archive_is_refused_and_nothing_changes(world, stored, media, tmp_path):
+    from ecociv.entry.models import Evidence
+
+    archive = _backup(tmp_path / "backups")
+    data = bytearray(archive.read_bytes())
+    at = data.index(PDF)
+    data[at + len(PDF) - 1] ^= 0xFF  # one byte of the evidence file
+    archive.write_bytes(bytes(data))
+    Evidence.objects.all().delete()  # a change after the backup that a refused restore must keep
+    with pytest.raises(CommandError, match="备份清单校验失败，未做任何恢复.*校验值不符"):
+        call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+    with pytest.raises(CommandError, match="校验值不符"):
+        call_command("backup", "--verify", str(archive), "--no-progress", stdout=StringIO())
+    assert not Evidence.objects.exists()
+    assert stored["monitoring"].exists()
+    assert not list(Path(media).parent.glob(".ecociv-restore-*")) and not list(Path(media).parent.glob("media.before-*"))
+
+
+def test_a_file_missing_from_storage_fails_the_backup_and_its_verify(world, stored, tmp_path):
+    Path(stored["evidence"].file.path).unlink()
+    with pytest.raises(CommandError, match="数据库引用的 1 个文件.*不存在"):
+        call_command("backup", "--out", str(tmp_path), "--no-progress", stdout=StringIO())
+    (archive,) = tmp_path.glob("ecociv-*.tar")
+    with pytest.raises(CommandError, match="(?s)恢复校验失败.*数据库引用的 1 个文件不在备份中"):
+        call_command("restore", str(archive), "--verify", "--no-progress", stdout=StringIO())
