@@ -1,11 +1,13 @@
 """Every write to the ledger: atomic, permission-checked, with an audit row (before/after)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from ecociv.audit.actions import record, record_many, snapshot
+from ecociv.core.files import UploadRefused, store_upload
 from ecociv.ledger import engine
 from ecociv.ledger.models import (
     FundExecution,
@@ -21,6 +23,10 @@ from ecociv.ledger.scope import can_update_progress, require_manage
 
 class LedgerError(ValueError):
     """A refused write; the message is for the user."""
+
+
+class LedgerConflict(LedgerError):
+    """Someone else changed the entry since the form was shown; nothing was written."""
 
 
 def _state(obj, fields) -> dict:
@@ -108,41 +114,63 @@ RESPONSIBILITY_FIELDS = ["progress", "status", "note"]
 
 
 def update_progress(item: Responsibility, *, by, progress: int, status: str | None = None, note: str | None = None,
-                    evidence=None) -> Responsibility:
+                    evidence=None, version: int | None = None) -> Responsibility:
+    """进度 of one item; `evidence` an uploaded file (content-checked, stored by checksum);
+    `version` the one the form showed — a stale form is refused naming who changed it."""
     if not can_update_progress(by, item):
         raise PermissionDenied("只有牵头单位或创建办管理员可以更新该任务的进度")
     if not (0 <= int(progress) <= 100):
         raise LedgerError("进度应为 0 到 100")
+    stored = _store(evidence, "ledger/evidence")
     with transaction.atomic():
         item = Responsibility.objects.select_for_update().get(pk=item.pk)
-        before = snapshot(item, [*RESPONSIBILITY_FIELDS, "evidence"])
+        if version is not None and item.version != version:
+            who = str(item.updated_by) if item.updated_by else "他人"
+            raise LedgerConflict(f"“{item.title}”已被{who}改为进度 {item.progress}%（{item.get_status_display()}），"
+                                 "您的修改未保存，请在最新内容上重新填写")
+        before = snapshot(item, [*RESPONSIBILITY_FIELDS, "evidence_name"])
         item.progress = int(progress)
         item.status = status or ("done" if item.progress == 100 else "in_progress" if item.progress else "not_started")
         if note is not None:
             item.note = note
-        if evidence is not None:
-            item.evidence = evidence
+        if stored is not None:
+            item.evidence.name, item.evidence_name, item.evidence_sha256 = stored.path, stored.name, stored.sha256
         item.updated_by = by
+        item.version += 1
         item.save()
         record(user=by, action="ledger.responsibility.progress", obj=item, region=item.region, before=before,
-               after=snapshot(item, [*RESPONSIBILITY_FIELDS, "evidence"]))
+               after=snapshot(item, [*RESPONSIBILITY_FIELDS, "evidence_name"]))
     return item
+
+
+def _store(upload, folder: str):
+    """An uploaded file checked by the one upload rule (core.files.sniff) and stored, or None."""
+    if upload is None:
+        return None
+    if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+        raise LedgerError(f"“{upload.name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制")
+    try:
+        return store_upload(upload.read(), upload.name, folder)
+    except UploadRefused as exc:
+        raise LedgerError(str(exc)) from None
 
 
 def save_letter(*, by, region, year: int, title: str, parties: str, signed_on=None, file=None) -> Letter:
     require_manage(by, region)
     if not title.strip() or not parties.strip():
         raise LedgerError("责任书名称和签订各方不能为空")
+    stored = _store(file, "ledger/letters")
+    fields = ["title", "parties", "signed_on", "file_name"]
     with transaction.atomic():
         letter = Letter.objects.select_for_update().filter(region=region, year=year, title=title.strip()).first()
-        before = snapshot(letter, ["title", "parties", "signed_on", "file"])
+        before = snapshot(letter, fields)
         letter = letter or Letter(region=region, year=year, title=title.strip())
         letter.parties, letter.signed_on, letter.updated_by = parties.strip(), signed_on, by
-        if file is not None:
-            letter.file = file
+        if stored is not None:
+            letter.file.name, letter.file_name, letter.file_sha256 = stored.path, stored.name, stored.sha256
         letter.save()
         record(user=by, action="ledger.letter.save", obj=letter, region=region, before=before,
-               after=snapshot(letter, ["title", "parties", "signed_on", "file"]))
+               after=snapshot(letter, fields))
     return letter
 
 

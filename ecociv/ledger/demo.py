@@ -216,9 +216,28 @@ def build_ledger_demo(city, counties, *, by, strong=frozenset()) -> dict:
                                ("生态文明建设示范区创建任务责任书", f"{reg.name}人民政府—各有关部门")):
             if not Letter.objects.filter(region=reg, year=YEAR, title=title).exists():
                 actions.save_letter(by=by, region=reg, year=YEAR, title=title, parties=parties,
-                                    signed_on=dt.date(YEAR, 3, 15))
+                                    signed_on=dt.date(YEAR, 3, 15), file=_letter_file(reg, title, parties))
     for parent in regions:
         for year in (YEAR - 1, YEAR):
             if not RankingResult.objects.filter(parent=parent, year=year).exists():
                 actions.publish_ranking(by=by, parent=parent, year=year)
     return counts
+
+
+def _letter_file(region, title: str, parties: str):
+    """A small .docx standing for the signed letter's scan, so the demo's download link works."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    d = Document()
+    d.styles["Normal"].font.name = "宋体"
+    d.styles["Normal"].element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    d.add_heading(title, level=1)
+    d.add_paragraph(f"签订各方：{parties}")
+    d.add_paragraph(f"{region.name}（演示数据：代表签字盖章后的扫描件）")
+    buf = io.BytesIO()
+    d.save(buf)
+    return SimpleUploadedFile(f"{title}.docx", buf.getvalue())

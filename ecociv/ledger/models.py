@@ -175,6 +175,9 @@ class Responsibility(Entry):
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     status = models.CharField("状态", max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
     evidence = models.FileField("佐证材料", upload_to="ledger/evidence/%Y/", max_length=200, blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=200, blank=True)
+    evidence_sha256 = models.CharField("佐证材料校验值", max_length=64, blank=True)
+    version = models.PositiveIntegerField("版本", default=0)  # raised on every change; a stale form is refused
 
     class Meta:
         ordering = ["region__code", "year", "deadline", "title"]
@@ -197,6 +200,8 @@ class Letter(Entry):
     parties = models.CharField("签订各方", max_length=300)
     signed_on = models.DateField("签订日期", null=True, blank=True)
     file = models.FileField("扫描件", upload_to="ledger/letters/%Y/", max_length=200, blank=True)
+    file_name = models.CharField("扫描件文件名", max_length=200, blank=True)
+    file_sha256 = models.CharField("扫描件校验值", max_length=64, blank=True)
 
     class Meta:
         ordering = ["region__code", "year", "title"]

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ecociv.accounts.scope import get_region_for_user, visible_regions
+from ecociv.core.files import stored_file_response
 from ecociv.ledger import actions, engine, excel, kinds, ranking, summary
 from ecociv.ledger.importing import KINDS, SPECS, ImportFileError, plan_import
 from ecociv.ledger.models import (
@@ -196,15 +197,31 @@ def update_progress(request, pk):
         raise PermissionDenied("只有牵头单位或创建办管理员可以更新该任务的进度")
     try:
         progress = int(request.POST.get("progress", ""))
-        upload = request.FILES.get("evidence")
-        if upload is not None and upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
-            raise actions.LedgerError(f"佐证材料超过 {settings.UPLOAD_MAX_MB} MB")
+        version = request.POST.get("version")
         actions.update_progress(item, by=request.user, progress=progress, note=request.POST.get("note"),
-                                evidence=upload)
+                                evidence=request.FILES.get("evidence"),
+                                version=int(version) if version not in (None, "") else None)
         messages.success(request, f"已更新“{item.title}”的进度")
     except ValueError as exc:
         messages.error(request, str(exc) if isinstance(exc, actions.LedgerError) else "进度应为 0 到 100 的整数")
     return redirect(request.POST.get("next") or "ledger:index")
+
+
+@login_required
+def responsibility_evidence(request, pk):
+    item = get_entry_for_user(request.user, Responsibility, pk)
+    if not item.evidence:
+        raise Http404("该任务没有佐证材料")
+    return stored_file_response(item.evidence, filename=item.evidence_name or "佐证材料", sha256=item.evidence_sha256)
+
+
+@login_required
+def letter_file(request, pk):
+    letter = get_entry_for_user(request.user, Letter, pk)
+    if not letter.file:
+        raise Http404("该责任书没有扫描件")
+    return stored_file_response(letter.file, filename=letter.file_name or f"{letter.title}扫描件",
+                                sha256=letter.file_sha256)
 
 
 @login_required
