@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the platform needs. `runtime`: CJK fonts and the PDF stack; `test`: also
-# Chromium for browser tests and poppler for looking at PDFs; `postgres`: the server for CI.
+# Chromium for browser tests, poppler for looking at PDFs and LibreOffice for reading .doc/.wps;
+# `postgres`: the server for CI.
 set -euo pipefail
 kind=${1:-runtime}
 pkgs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1)
 case "$kind" in
-  test) pkgs+=(chromium poppler-utils) ;;
+  test) pkgs+=(chromium poppler-utils libreoffice-writer-nogui) ;;
   postgres) pkgs=(postgresql) ;;
   java) pkgs=(default-jre-headless) ;;
 esac

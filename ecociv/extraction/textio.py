@@ -139,8 +139,15 @@ def read_legacy_word(name: str, data: bytes) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / ("in" + Path(name).suffix.lower())
         src.write_bytes(data)
-        done = subprocess.run([exe, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
-                              capture_output=True, timeout=180, check=False)
+        # A profile of its own per conversion: two soffice processes sharing one profile hand
+        # the job to each other or fail, and the worker may read two documents at once.
+        profile = Path(tmp, "profile").as_uri()
+        try:
+            done = subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                                   "--convert-to", "docx", "--outdir", tmp, str(src)],
+                                  capture_output=True, timeout=180, check=False)
+        except subprocess.TimeoutExpired:
+            raise DocumentError("LibreOffice 转换超时（180 秒）；请用 Word 或 WPS 另存为 .docx 后上传") from None
         out = Path(tmp) / "in.docx"
         if done.returncode != 0 or not out.exists():
             raise DocumentError("LibreOffice 无法转换这个文件；请用 Word 或 WPS 另存为 .docx 后上传")

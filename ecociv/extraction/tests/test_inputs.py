@@ -38,15 +38,41 @@ def test_an_image_is_refused_saying_it_has_no_text_layer():
         read_bytes("照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
 
 
-def test_doc_and_wps_go_through_libreoffice_or_say_it_is_missing():
+def test_doc_and_wps_say_so_when_libreoffice_is_missing(monkeypatch):
+    from ecociv.extraction import textio
+
+    monkeypatch.setattr(textio.shutil, "which", lambda name: None)
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    if shutil.which("soffice") or shutil.which("libreoffice"):
-        with pytest.raises(DocumentError, match="LibreOffice 无法转换"):
-            read_bytes("旧文档.doc", ole)  # a header alone is not a document
-    else:
-        for name in ("旧文档.doc", "金山文档.wps"):
-            with pytest.raises(DocumentError, match="未安装 LibreOffice.*另存为 .docx"):
-                read_bytes(name, ole)
+    for name in ("旧文档.doc", "金山文档.wps"):
+        with pytest.raises(DocumentError, match="未安装 LibreOffice.*另存为 .docx"):
+            read_bytes(name, ole)
+
+
+def test_a_real_doc_is_read_through_libreoffice(tmp_path):
+    """scripts/sysdeps.sh installs LibreOffice for the tests: a binary Word 97 file (made here by
+    LibreOffice from a .docx) is read, its table included, and a broken one refused by name."""
+    import subprocess
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    assert exe, "LibreOffice 未安装：make test 应通过 scripts/sysdeps.sh test 安装 libreoffice-writer-nogui"
+    doc = Document()
+    doc.add_paragraph("2024年，全县城镇污水处理率达到97.2%，较上年提高1.1个百分点。")
+    t = doc.add_table(rows=2, cols=2)
+    for c, v in enumerate(["指标", "2024年（%）"]):
+        t.rows[0].cells[c].text = v
+    for c, v in enumerate(["森林覆盖率", "63.4"]):
+        t.rows[1].cells[c].text = v
+    doc.save(tmp_path / "总结.docx")
+    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
+                    "doc:MS Word 97", "--outdir", str(tmp_path), str(tmp_path / "总结.docx")],
+                   check=True, capture_output=True, timeout=180)
+    data = (tmp_path / "总结.doc").read_bytes()
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # really the old binary format
+    text = read_bytes("旧总结.doc", data)
+    got = {f.quote: f for f in extract(text)}
+    assert got["97.2%"].indicator == "29" and "63.4" in text and "森林覆盖率" in text
+    with pytest.raises(DocumentError, match="LibreOffice 无法转换"):
+        read_bytes("旧文档.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
 
 
 def test_a_table_cell_takes_its_row_and_column_headers_as_subject():
