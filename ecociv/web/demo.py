@@ -199,8 +199,10 @@ def build_demo(*, by, progress=None) -> dict:
                     roll = _rng(reg.code, ind.code, "status").random()
                     status = (ValueStatus.SUBMITTED if roll < 0.15 else ValueStatus.DRAFT if roll < 0.2
                               else ValueStatus.APPROVED)
+                submitted_at, reviewed_at = _demo_times(reg, ind, year, status)
                 rows.append(IndicatorValue(region=reg, year=year, indicator=ind, value=value, achieved=achieved,
                                            status=status, source=ValueSource.DEMO, updated_by=by,
+                                           submitted_at=submitted_at, reviewed_at=reviewed_at,
                                            note="演示数据", lineage={"source": "demo"}))
             if ind.code in ("7.1", "8.1"):
                 for year in YEARS:
@@ -226,6 +228,25 @@ def build_demo(*, by, progress=None) -> dict:
         record(user=by, action="demo.load", object_type="demo", object_id="qingchuan", object_repr="演示数据",
                after=created)
     return {"created": created, "accounts": accounts, "password": DEMO_PASSWORD}
+
+
+def _demo_times(reg, ind, year: int, status) -> tuple:
+    """When a demo value was submitted and reviewed, so 填报及时率 in the ranking has something to
+    measure: past years in the following spring; the task year within the last two months (the
+    task deadlines are set around the day the demo is built, so some came in late)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    if status not in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
+        return None, None
+    roll = _rng(reg.code, ind.code, year, "submitted").random()
+    if year == TASK_YEAR:
+        submitted = timezone.now() - dt.timedelta(days=1 + int(roll * 60), hours=int(roll * 9))
+    else:
+        submitted = timezone.make_aware(dt.datetime(year + 1, 2, 1, 10)) + dt.timedelta(days=int(roll * 50))
+    reviewed = submitted + dt.timedelta(days=1 + int(roll * 5)) if status == ValueStatus.APPROVED else None
+    return submitted, reviewed
 
 
 def _demo_evidence(standard, *, by) -> int:
