@@ -36,6 +36,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import Client
 
+from ecociv.entry.actions.tasks import create_task
+from ecociv.entry.actions.values import save_value
+
 ROWS_COUNTIES = 200
 YEAR = 2025
 
@@ -62,7 +65,7 @@ def setup_world():
 
 
 def leaf_indicators(region):
-    from ecociv.entry.actions import applicable_indicators
+    from ecociv.entry.actions.tasks import applicable_indicators
     from ecociv.standards.models import Standard
 
     return applicable_indicators(region, Standard.objects.get(code="national-2019"))
@@ -112,7 +115,6 @@ def bench_import(counties):
 
 
 def bench_page(county, dept, filler, admin):
-    from ecociv.entry import actions
     from ecociv.entry.models import IndicatorValue, ValueStatus
 
     inds = leaf_indicators(county)[:40]
@@ -130,9 +132,9 @@ def bench_page(county, dept, filler, admin):
         IndicatorValue.objects.bulk_create([IndicatorValue(region=county, year=year, indicator=i, value=Decimal(80),
                                                            status=ValueStatus.APPROVED) for i in inds],
                                            ignore_conflicts=True)
-    task = actions.create_task(county, YEAR, dept, by=admin, indicators=inds, title="基准任务（40项指标）")
+    task = create_task(county, YEAR, dept, by=admin, indicators=inds, title="基准任务（40项指标）")
     for n, i in enumerate(inds):
-        actions.save_value(task, i, by=filler, raw=str(70 + n % 20), achieved=True, note="基准")
+        save_value(task, i, by=filler, raw=str(70 + n % 20), achieved=True, note="基准")
     client = Client()
     client.force_login(filler)
     url = f"/entry/tasks/{task.pk}/"

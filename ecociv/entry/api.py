@@ -7,7 +7,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from ecociv.core.targets import format_decimal
-from ecociv.entry import actions
+from ecociv.entry.actions import review, values
+from ecociv.entry.errors import ApproveBlocked, EntryError, SubmitBlocked, ValueConflict, ValueLocked
 from ecociv.entry.models import IndicatorValue
 from ecociv.entry.scope import get_task_for_user, get_value_for_user, visible_tasks
 from ecociv.entry.views import entry_rows, lateness
@@ -83,11 +84,11 @@ class ReasonIn(Schema):
 def _run(fn):
     try:
         return fn()
-    except (actions.SubmitBlocked, actions.ApproveBlocked) as exc:
+    except (SubmitBlocked, ApproveBlocked) as exc:
         raise HttpError(422, str(exc)) from None
-    except (actions.ValueConflict, actions.ValueLocked) as exc:
+    except (ValueConflict, ValueLocked) as exc:
         raise HttpError(409, str(exc)) from None
-    except actions.EntryError as exc:
+    except EntryError as exc:
         raise HttpError(400, str(exc)) from None
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or "无权操作") from None
@@ -103,7 +104,7 @@ def save_value(request, task_id: int, code: str, data: ValueIn):
     if current is not None and data.version is None:
         raise HttpError(409, f"指标 {code} 已有数值（版本 {current.version}）：修改须带上读取时的 version，"
                              "以免覆盖他人的修改")
-    v, findings = _run(lambda: actions.save_value(task, item.indicator, by=request.user, raw=data.value,
+    v, findings = _run(lambda: values.save_value(task, item.indicator, by=request.user, raw=data.value,
                                                   achieved=data.achieved, note=data.note, version=data.version))
     return {"value": _value_json(v), "findings": [{"check": f.code, "severity": f.severity, "message": f.message}
                                                   for f in findings]}
@@ -112,14 +113,14 @@ def save_value(request, task_id: int, code: str, data: ValueIn):
 @router.post("/tasks/{task_id}/submit", summary="提交任务（阻止性检查不通过则 422）")
 def submit(request, task_id: int):
     task = get_task_for_user(request.user, task_id, write=True)
-    n = _run(lambda: actions.submit_task(task, by=request.user))
+    n = _run(lambda: review.submit_task(task, by=request.user))
     return {"submitted": n}
 
 
 @router.post("/tasks/{task_id}/approve", summary="审核通过任务中全部已提交的数据")
 def approve_task(request, task_id: int, data: ReasonIn):
     task = get_task_for_user(request.user, task_id)
-    return {"approved": _run(lambda: actions.approve_task(task, by=request.user, comment=data.reason,
+    return {"approved": _run(lambda: review.approve_task(task, by=request.user, comment=data.reason,
                                                           override=data.override))}
 
 
@@ -130,20 +131,20 @@ def _value(request, value_id):
 @router.post("/values/{value_id}/approve", summary="审核通过一个数值（锁定）")
 def approve_value(request, value_id: int, data: ReasonIn):
     v = _value(request, value_id)
-    _run(lambda: actions.approve_values([v], by=request.user, comment=data.reason, override=data.override))
+    _run(lambda: review.approve_values([v], by=request.user, comment=data.reason, override=data.override))
     return _value_json(IndicatorValue.objects.get(pk=v.pk))
 
 
 @router.post("/values/{value_id}/return", summary="退回一个数值（须填写原因）")
 def return_value(request, value_id: int, data: ReasonIn):
     v = _value(request, value_id)
-    return _value_json(_run(lambda: actions.return_value(v, by=request.user, reason=data.reason)))
+    return _value_json(_run(lambda: review.return_value(v, by=request.user, reason=data.reason)))
 
 
 @router.post("/values/{value_id}/reopen", summary="上级重新打开已审核的数值（须填写理由）")
 def reopen_value(request, value_id: int, data: ReasonIn):
     v = _value(request, value_id)
-    return _value_json(_run(lambda: actions.reopen_value(v, by=request.user, reason=data.reason)))
+    return _value_json(_run(lambda: review.reopen_value(v, by=request.user, reason=data.reason)))
 
 
 @router.get("/values/{value_id}/history", summary="一个数值的全部历史（谁、何时、改了什么、为什么）")

@@ -249,3 +249,57 @@ def check_many(items: list[Candidate], *, stage: str) -> list[list[Finding]]:
             peers=[] if in_group else [val for rid, val in group.items() if rid != c.region.pk],
             peer_stats=stats.get(gkey) if in_group else None), stage=stage))
     return out
+
+
+def findings_for(value, *, indicator, region, year, stage="save", raw=None,
+                 evidence_count=None) -> list[Finding]:
+    """The findings for one value (or none yet) of a region-year, against the target in force."""
+    from ecociv.standards import resolve
+
+    applied = resolve.applied(region, year, indicator)
+    prev = previous_values({(region.pk, year, indicator.pk)})
+    peers = sibling_values({region.pk: region}, {year}, {indicator.pk})
+    if evidence_count is None:
+        evidence_count = value.evidence.count() if value and value.pk else 0
+    return check(CheckInput(
+        indicator=indicator, region=region, year=year, value=value.value if value else None,
+        achieved=value.achieved if value else None, raw=raw, evidence_count=evidence_count, target=applied.target,
+        target_source=applied.source_text, previous=prev.get((region.pk, year, indicator.pk)),
+        peers=peers.get((region.pk, year, indicator.pk), [])),
+        stage=stage)
+
+
+def task_findings(task, *, stage="save", applied=None) -> dict[int, list[Finding]]:
+    """indicator_id → findings, for every indicator of the task, in batch queries. `applied`
+    (indicator id → standards.resolve.Applied) when the caller has resolved the targets already."""
+    from ecociv.entry.task_status import task_values
+    from ecociv.standards import resolve
+
+    items = list(task.items.select_related("indicator", "indicator__standard", "indicator__parent")
+                 .prefetch_related("indicator__targets").filter(indicator__isnull=False))
+    values = task_values(task)
+    ev_counts = {}
+    if values:
+        from django.db.models import Count
+
+        from ecociv.entry.models import Evidence
+
+        ev_counts = dict(Evidence.objects.filter(value__in=list(values.values())).values("value_id")
+                         .annotate(n=Count("id")).values_list("value_id", "n"))
+    keys = {(task.region_id, task.year, it.indicator_id) for it in items}
+    prev = previous_values(keys)
+    peers = sibling_values({task.region_id: task.region}, {task.year}, {it.indicator_id for it in items})
+    if applied is None:
+        applied = resolve.applied_many(task.region, task.year, [it.indicator for it in items])
+    out = {}
+    for it in items:
+        ind = it.indicator
+        v = values.get(ind.pk)
+        key = (task.region_id, task.year, ind.pk)
+        out[ind.pk] = check(CheckInput(
+            indicator=ind, region=task.region, year=task.year, value=v.value if v else None,
+            achieved=v.achieved if v else None, evidence_count=ev_counts.get(v.pk, 0) if v else 0,
+            target=applied[ind.pk].target, target_source=applied[ind.pk].source_text, previous=prev.get(key),
+            peers=peers.get(key, [])),
+            stage=stage)
+    return out

@@ -1,6 +1,6 @@
 """Writes of import jobs (the checked file a page import keeps until it is applied): created
 after a dry run, started, started again after an interruption. Atomic, permission-checked
-through entry.scope, audited (the values themselves are written by actions.import_values)."""
+through entry.scope, audited (the values themselves are written by actions.values.import_values)."""
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,6 @@
 """Reading value files (long format .csv/.xlsx, and the per-task .xlsx template which is the
 same long format with extra read-only columns) into a plan: per row created / updated /
-unchanged / error, with the checks' findings. Nothing is written here; `actions.import_values`
+unchanged / error, with the checks' findings. Nothing is written here; `actions.values.import_values`
 applies a plan that has no errors, all or nothing."""
 from __future__ import annotations
 

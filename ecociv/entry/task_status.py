@@ -40,3 +40,10 @@ def refresh_tasks_of(values) -> None:
     for region_id, year in {(v.region_id, v.year) for v in values}:
         for task in Task.objects.filter(region_id=region_id, year=year, items__indicator_id__in=ind_ids).distinct():
             refresh_task_status(task)
+
+
+def task_values(task) -> dict[int, IndicatorValue]:
+    """indicator id → the stored value, for the indicators of a task."""
+    ind_ids = [i for i in task.items.values_list("indicator_id", flat=True) if i]
+    return {v.indicator_id: v for v in IndicatorValue.objects.filter(region=task.region, year=task.year,
+                                                                     indicator_id__in=ind_ids)}

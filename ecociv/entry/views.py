@@ -17,9 +17,17 @@ from django.views.decorators.http import require_POST
 from ecociv.accounts.models import Department
 from ecociv.audit.models import AuditLog
 from ecociv.audit.present import present
-from ecociv.entry import actions
-from ecociv.entry.checks import definitions, needs_achieved
-from ecociv.entry.models import Evidence, IndicatorValue, TaskStatus, ValueStatus
+from ecociv.entry.actions.review import approve_task, approve_values, reopen_value, return_value, submit_task
+from ecociv.entry.actions.tasks import (
+    applicable_indicators,
+    assign_by_lead_department,
+    create_task,
+    save_work_item,
+)
+from ecociv.entry.actions.values import save_value
+from ecociv.entry.checks import definitions, needs_achieved, task_findings
+from ecociv.entry.errors import EntryError, SubmitBlocked
+from ecociv.entry.models import EDITABLE_STATUSES, Evidence, IndicatorValue, TaskStatus, ValueStatus
 from ecociv.entry.scope import (
     can_fill,
     can_review,
@@ -113,7 +121,7 @@ def task_new(request):
     region = by_code.get(request.POST.get("region") or request.GET.get("region") or regions[0].code, regions[0])
     year = int(request.POST.get("year") or request.GET.get("year") or today().year - 1)
     standard = resolve.standard_for(region, year)
-    indicators = actions.applicable_indicators(region, standard) if standard else []
+    indicators = applicable_indicators(region, standard) if standard else []
     departments = list(Department.objects.filter(region=region))
     error = ""
     if request.method == "POST":
@@ -124,9 +132,9 @@ def task_new(request):
             deadline, error = None, f"截止日期“{raw_deadline}”无效"
         if not error and request.POST.get("mode") == "bulk":
             try:
-                tasks, unmatched = actions.assign_by_lead_department(region, year, by=user, deadline=deadline,
+                tasks, unmatched = assign_by_lead_department(region, year, by=user, deadline=deadline,
                                                                      standard=standard)
-            except actions.EntryError as exc:
+            except EntryError as exc:
                 error = str(exc)
             else:
                 messages.success(request, f"已按牵头部门为{region.name}{year}年创建 {len(tasks)} 项任务。")
@@ -141,9 +149,9 @@ def task_new(request):
                 error = "请选择部门"
             else:
                 try:
-                    task = actions.create_task(region, year, dept, by=user, title=request.POST.get("title", ""),
+                    task = create_task(region, year, dept, by=user, title=request.POST.get("title", ""),
                                                deadline=deadline, indicators=chosen, work_items=work)
-                except actions.EntryError as exc:
+                except EntryError as exc:
                     error = str(exc)
                 else:
                     messages.success(request, f"已创建任务“{task.title}”。")
@@ -173,7 +181,7 @@ def entry_rows(task, user) -> tuple[list[dict], dict]:
     # Shown with the weight they will have at submit (⛔ blocks submission, ⚠ is a hint);
     # saving itself never waits for them.
     applied = resolve.applied_many(task.region, task.year, [it.indicator for it in items if it.indicator_id])
-    findings = actions.task_findings(task, stage="submit", applied=applied) if ind_ids else {}
+    findings = task_findings(task, stage="submit", applied=applied) if ind_ids else {}
     fill = can_fill(user, task)
     review = can_review(user, task.region)
     higher = is_higher_level(user, task.region)
@@ -196,7 +204,7 @@ def entry_rows(task, user) -> tuple[list[dict], dict]:
             # An empty input speaks for itself; "未填报" is listed under the table only.
             "row_findings": [f for f in findings.get(ind.pk, []) if f.code != "required" or v is not None],
             "status": status, "status_label": ValueStatus(status).label,
-            "can_edit": fill and status in actions.EDITABLE,
+            "can_edit": fill and status in EDITABLE_STATUSES,
             "can_approve": review and status == ValueStatus.SUBMITTED,
             "can_reopen": higher and status == ValueStatus.APPROVED,
             "binding": ind.effective_type == "binding",
@@ -268,14 +276,14 @@ def item_save(request, task_id, item_id):
     try:
         if item.indicator_id is None:
             done = {"1": True, "0": False}.get(request.POST.get("done", ""))
-            actions.save_work_item(item, by=request.user, done=done, note=request.POST.get("note", ""))
+            save_work_item(item, by=request.user, done=done, note=request.POST.get("note", ""))
         else:
             achieved = {"1": True, "0": False}.get(request.POST.get("achieved", ""))
             raw_version = request.POST.get("version", "")
-            actions.save_value(task, item.indicator, by=request.user, raw=request.POST.get("value", ""),
+            save_value(task, item.indicator, by=request.user, raw=request.POST.get("value", ""),
                                achieved=achieved, note=request.POST.get("note", ""),
                                version=int(raw_version) if raw_version.isdigit() else None)
-    except actions.EntryError as exc:
+    except EntryError as exc:
         error = str(exc)
     if request.htmx:
         return _row_response(request, task, item.pk, error)
@@ -289,10 +297,10 @@ def item_save(request, task_id, item_id):
 def task_submit(request, task_id):
     task = get_task_for_user(request.user, task_id, write=True)
     try:
-        n = actions.submit_task(task, by=request.user)
-    except actions.SubmitBlocked as exc:
+        n = submit_task(task, by=request.user)
+    except SubmitBlocked as exc:
         return _render_task(request, task, submit_problems=exc.problems, status=422)
-    except actions.EntryError as exc:
+    except EntryError as exc:
         return _back(request, task, str(exc))
     messages.success(request, f"已提交 {n} 项数据，等待审核。")
     return redirect("entry:task", task_id=task.pk)
@@ -308,30 +316,30 @@ def task_review(request, task_id):
     reason = request.POST.get("reason", "")
     try:
         if op == "approve_all":
-            n = actions.approve_task(task, by=request.user, comment=reason, override=request.POST.get("override", ""))
+            n = approve_task(task, by=request.user, comment=reason, override=request.POST.get("override", ""))
             messages.success(request, f"已审核通过 {n} 项数据并锁定。")
         elif op == "approve":
             ids = request.POST.getlist("value")
             values = IndicatorValue.objects.filter(pk__in=[i for i in ids if i.isdigit()], region=task.region,
                                                    year=task.year)
             if not ids:
-                raise actions.EntryError("请先勾选要审核通过的数据")
-            n = actions.approve_values(values, by=request.user, comment=reason, override=request.POST.get("override", ""))
+                raise EntryError("请先勾选要审核通过的数据")
+            n = approve_values(values, by=request.user, comment=reason, override=request.POST.get("override", ""))
             messages.success(request, f"已审核通过 {n} 项数据并锁定。")
         elif op in ("return", "reopen"):
             value = IndicatorValue.objects.filter(pk=request.POST.get("value_id") or 0, region=task.region,
                                                   year=task.year).first()
             if value is None:
-                raise actions.EntryError("数据不存在")
+                raise EntryError("数据不存在")
             if op == "return":
-                actions.return_value(value, by=request.user, reason=reason)
+                return_value(value, by=request.user, reason=reason)
                 messages.success(request, f"已退回指标 {value.indicator.code}。")
             else:
-                actions.reopen_value(value, by=request.user, reason=reason)
+                reopen_value(value, by=request.user, reason=reason)
                 messages.success(request, f"已重新打开指标 {value.indicator.code}，退回填报单位修改。")
         else:
-            raise actions.EntryError("未知的审核操作")
-    except actions.EntryError as exc:
+            raise EntryError("未知的审核操作")
+    except EntryError as exc:
         return _back(request, task, str(exc))
     return redirect("entry:task", task_id=task.pk)
 

@@ -23,7 +23,10 @@ from ecociv.core.background import (
     write_retrying,
 )
 from ecociv.core.files import stored_file_response
-from ecociv.entry import actions, import_jobs
+from ecociv.entry import import_jobs
+from ecociv.entry.actions.evidence import add_evidence, remove_evidence
+from ecociv.entry.actions.values import import_values
+from ecociv.entry.errors import EntryError
 from ecociv.entry.excel import task_template
 from ecociv.entry.importing import ImportFileError, plan_import
 from ecociv.entry.models import ImportJob, ValueStatus
@@ -56,8 +59,8 @@ def evidence_upload(request, task_id, item_id):
             error = f"“{f.name}”超过 {settings.UPLOAD_MAX_MB} MB 的大小限制"
             break
         try:
-            actions.add_evidence(task, item.indicator, by=request.user, name=f.name, data=f.read())
-        except actions.EntryError as exc:
+            add_evidence(task, item.indicator, by=request.user, name=f.name, data=f.read())
+        except EntryError as exc:
             error = str(exc)
             break
     if request.htmx:
@@ -80,8 +83,8 @@ def evidence_delete(request, evidence_id):
     task_id = request.POST.get("task")
     task = get_task_for_user(request.user, task_id, write=True) if task_id else None
     try:
-        actions.remove_evidence(ev, by=request.user)
-    except actions.EntryError as exc:
+        remove_evidence(ev, by=request.user)
+    except EntryError as exc:
         if task:
             return _back(request, task, str(exc))
         raise PermissionDenied(str(exc)) from None
@@ -115,8 +118,8 @@ def task_upload(request, task_id):
         try:
             plan = plan_import(job.file_name, by=request.user, data=bytes(job.data), name=job.file_name, task=task,
                                target_status=ValueStatus.DRAFT)
-            counts = actions.import_values(plan, by=request.user)
-        except (actions.EntryError, ImportFileError) as exc:
+            counts = import_values(plan, by=request.user)
+        except (EntryError, ImportFileError) as exc:
             error = str(exc)
             ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=error)
             job = None
@@ -193,9 +196,9 @@ def run_job(job_id: int) -> None:
             plan = plan_import(job.file_name, by=job.created_by, data=bytes(job.data), name=job.file_name,
                                target_status=status)
             ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now())
-            counts = actions.import_values(plan, by=job.created_by,
+            counts = import_values(plan, by=job.created_by,
                                            progress=lambda d, t: set_progress("import", job_id, d, t))
-        except (actions.EntryError, ImportFileError, PermissionDenied) as exc:
+        except (EntryError, ImportFileError, PermissionDenied) as exc:
             fields = {"state": ImportJob.State.FAILED, "error": str(exc)}
         except Exception as exc:  # the page must say it failed rather than spin for ever
             log.exception("import job %s failed", job_id)
@@ -227,7 +230,7 @@ def import_rerun(request, job_id):
     of its rows or none (import_values is one transaction), so starting again is safe."""
     try:
         new, created = import_jobs.rerun_job(job_id, by=request.user)
-    except actions.EntryError as exc:
+    except EntryError as exc:
         messages.error(request, str(exc))
         return redirect("entry:import_job", job_id=job_id)
     if not created:

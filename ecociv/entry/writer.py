@@ -1,7 +1,7 @@
 """The one writer of indicator values.
 
-The entry page and the API (`actions.save_value`), the Excel and command-line import
-(`actions.import_values`), the monitoring feed (`monitoring.actions.feed_values`) and accepting
+The entry page and the API (`actions.values.save_value`), the Excel and command-line import
+(`actions.values.import_values`), the monitoring feed (`monitoring.actions.feed_values`) and accepting
 a figure from an old summary (`extraction.actions.accept_fact`) all write through
 `write_values`: one lock rule (`models.lock_message`), one version check against lost updates,
 one audit row per value with before/after, and the tasks' status refreshed. The model refuses

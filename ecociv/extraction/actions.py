@@ -22,7 +22,9 @@ from django.utils import timezone
 from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.audit.actions import record
 from ecociv.core.background import start_thread
-from ecociv.entry import actions as entry_actions
+from ecociv.entry.actions.evidence import add_evidence, attach_file
+from ecociv.entry.actions.values import save_value
+from ecociv.entry.errors import EntryError
 from ecociv.entry.models import IndicatorValue, Task
 from ecociv.entry.writer import ValueWrite, write_values
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus, SourceDocument
@@ -272,7 +274,7 @@ def accept_fact(fact: Fact, *, by, region_code: str, year, indicator_code: str, 
             if task is not None:
                 # The figure belongs to a department's task: written as if the filler had typed it,
                 # so its checks run and the task's status follows.
-                v, _findings = entry_actions.save_value(
+                v, _findings = save_value(
                     task, indicator, by=by, raw=number, note=note, source="extracted", lineage=lineage,
                     achieved=v.achieved if v is not None else None, action="value.extract", reason=reason,
                     audit={"lineage": lineage})
@@ -284,7 +286,7 @@ def accept_fact(fact: Fact, *, by, region_code: str, year, indicator_code: str, 
                                                 where=f"{region.name} {year}年 指标 {indicator.code}")],
                                     by=by, source="extracted", action="value.extract")
                 v = o.value
-        except entry_actions.EntryError as exc:
+        except EntryError as exc:
             raise ExtractionError(f"{exc}。文档中的数字不能覆盖它") from None
         evidence = _attach_quote(v, fact=fact, by=by, unit=unit, task=task)
         fact.status, fact.decided_by, fact.decided_at = FactStatus.ACCEPTED, by, timezone.now()
@@ -347,13 +349,13 @@ def _attach_quote(v, *, fact: Fact, by, unit: str, task=None) -> dict:
     name = f"文档摘录-{PurePath(doc.name).stem[:80]}-{fact.start}.docx"
     if task is not None:
         try:
-            ev = entry_actions.add_evidence(task, v.indicator, by=by, name=name, data=data)
-        except entry_actions.EntryError as exc:
+            ev = add_evidence(task, v.indicator, by=by, name=name, data=data)
+        except EntryError as exc:
             raise ExtractionError(f"原文摘录未能作为佐证材料保存：{exc}") from None
         return {"id": ev.pk, "name": ev.original_name, "sha256": ev.sha256}
     try:
-        ev = entry_actions.attach_file(v, by=by, name=name, data=data)
-    except entry_actions.EntryError as exc:
+        ev = attach_file(v, by=by, name=name, data=data)
+    except EntryError as exc:
         raise ExtractionError(f"原文摘录未能作为佐证材料保存：{exc}") from None
     return {"id": ev.pk, "name": ev.original_name, "sha256": ev.sha256}
 

@@ -206,7 +206,7 @@ def _attach_note(v, *, by, lineage: dict, where: str) -> None:
     from docx import Document
     from docx.oxml.ns import qn
 
-    from ecociv.entry.actions import attach_file
+    from ecociv.entry.actions.evidence import attach_file
 
     d = Document()
     style = d.styles["Normal"]

@@ -310,7 +310,7 @@ def _demo_tasks(counties, *, by) -> int:
 
     from django.utils import timezone
 
-    from ecociv.entry.actions import assign_by_lead_department
+    from ecociv.entry.actions.tasks import assign_by_lead_department
 
     today = timezone.localdate()
 

@@ -9,7 +9,8 @@ import pytest
 
 from ecociv.audit.models import AuditLog
 from ecociv.conftest import make_user
-from ecociv.entry import actions
+from ecociv.entry.actions.tasks import assign_by_lead_department
+from ecociv.entry.actions.values import save_value
 from ecociv.entry.models import IndicatorValue, Task
 from ecociv.regions.actions import update_region
 from ecociv.web.pagecheck import english_words
@@ -21,11 +22,11 @@ YEAR = 2025
 @pytest.fixture
 def history(world):
     """A value saved, submitted and returned with a reason; a region changed; an account granted."""
-    actions.assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
+    assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
     task = Task.objects.get(region=world.county, year=YEAR, department=world.env_dept)
     ind = task.items.get(indicator__code="27").indicator
-    actions.save_value(task, ind, by=world.filler, raw="97.5", note="水源地监测年报")
-    actions.save_value(task, ind, by=world.filler, raw="98.25", note="水源地监测年报（更正）")
+    save_value(task, ind, by=world.filler, raw="97.5", note="水源地监测年报")
+    save_value(task, ind, by=world.filler, raw="98.25", note="水源地监测年报（更正）")
     value = IndicatorValue.objects.get(region=world.county, year=YEAR, indicator=ind)
     update_region(world.county, {"terrain": "hill"}, by=world.admin, reason="普查更正")
     return value

@@ -2,7 +2,9 @@ import datetime as dt
 
 import pytest
 
-from ecociv.entry import actions
+from ecociv.entry.actions.evidence import add_evidence
+from ecociv.entry.actions.tasks import assign_by_lead_department
+from ecociv.entry.actions.values import save_value
 from ecociv.entry.models import Task
 
 YEAR = 2025
@@ -11,7 +13,7 @@ YEAR = 2025
 @pytest.fixture
 def env_task(world):
     """甲县 2025: every indicator assigned to its lead department; the 生态环境局 task."""
-    actions.assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
+    assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
     return Task.objects.get(region=world.county, year=YEAR, department=world.env_dept)
 
 
@@ -42,10 +44,10 @@ def fill_all(task, by, *, evidence=True):
         i = it.indicator
         spec = select_target(i.target_specs(), rc)
         if spec is not None and spec.op == "text":
-            actions.save_value(task, i, by=by, raw="", achieved=True, note="已完成")
+            save_value(task, i, by=by, raw="", achieved=True, note="已完成")
         else:
             target = spec.value if spec is not None and spec.value is not None else 50
             raw = str(min(target, 100) if i.unit == "%" else target)
-            actions.save_value(task, i, by=by, raw=raw, note="")
+            save_value(task, i, by=by, raw=raw, note="")
         if evidence and i.effective_type == "binding":
-            actions.add_evidence(task, i, by=by, name="证明.pdf", data=PDF + i.code.encode())
+            add_evidence(task, i, by=by, name="证明.pdf", data=PDF + i.code.encode())

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ecociv.conftest import browser_login, screenshot
-from ecociv.entry import actions
+from ecociv.entry.actions.tasks import create_task
 from ecociv.entry.models import IndicatorValue, ValueStatus
 
 from .conftest import PDF, YEAR
@@ -38,7 +38,7 @@ def row(page, task, code):
 
 def test_fill_submit_return_fix_approve_lock(page, world, tmp_path):
     inds = [world.standard.indicators.get(code=c) for c in ("1", "27", "39")]
-    task = actions.create_task(world.county, YEAR, world.env_dept, by=world.admin, indicators=inds,
+    task = create_task(world.county, YEAR, world.env_dept, by=world.admin, indicators=inds,
                                deadline=dt.date.today() + dt.timedelta(days=7), work_items=["组织生态文明宣传月活动"])
     pdf = tmp_path / "水源地监测报告.pdf"
     pdf.write_bytes(PDF)

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from ecociv.entry import actions
+from ecociv.entry.actions.tasks import create_task
+from ecociv.entry.actions.values import save_value
 from ecociv.entry.models import IndicatorValue, ValueStatus
 
 from .conftest import PDF, YEAR, ind, item
@@ -79,7 +80,7 @@ def test_allow_over_100_lifts_the_percent_bound(world, env_task):
     i = ind(env_task, "27")
     i.allow_over_100 = True
     i.save()
-    _, findings = actions.save_value(env_task, i, by=world.filler, raw="120")
+    _, findings = save_value(env_task, i, by=world.filler, raw="120")
     assert not [f for f in findings if f.code == "range"]
 
 
@@ -93,15 +94,15 @@ def test_outlier_against_sibling_counties(world, env_task):
         RegionLink.objects.create(child=r, parent=world.city)
         IndicatorValue.objects.create(region=r, year=YEAR, indicator=i, value=Decimal(v),
                                       status=ValueStatus.SUBMITTED)
-    _, findings = actions.save_value(env_task, i, by=world.filler, raw="30")
+    _, findings = save_value(env_task, i, by=world.filler, raw="30")
     assert [f.code for f in findings if f.code == "outlier"] == ["outlier"]
     assert "修正Z分数" in next(f.message for f in findings if f.code == "outlier")
-    _, findings = actions.save_value(env_task, i, by=world.filler, raw="96")
+    _, findings = save_value(env_task, i, by=world.filler, raw="96")
     assert not [f for f in findings if f.code == "outlier"]
 
 
 def test_work_items_are_reported_done_with_a_note(client, world):
-    task = actions.create_task(world.county, YEAR, world.env_dept, by=world.admin, work_items=["开展宣传月活动"])
+    task = create_task(world.county, YEAR, world.env_dept, by=world.admin, work_items=["开展宣传月活动"])
     it = task.items.get()
     client.force_login(world.filler)
     client.post(f"/entry/tasks/{task.pk}/items/{it.pk}/", {"done": "1", "note": "6月开展"})

@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from ecociv.audit.models import AuditLog
-from ecociv.entry import actions
+from ecociv.entry.actions.review import approve_task, submit_task
+from ecociv.entry.actions.values import import_values
+from ecociv.entry.errors import EntryError
 from ecociv.entry.models import ImportJob, IndicatorValue, ValueStatus
 
 from .conftest import YEAR, fill_all, ind
@@ -229,8 +231,8 @@ def test_import_refuses_to_overwrite_values_approved_after_the_dry_run(world, en
     f = write(tmp_path, HEAD + f"870121,{YEAR},27,99,\n")
     plan = plan_import(f, by=world.city_admin, target_status=ValueStatus.DRAFT)
     fill_all(env_task, world.filler)
-    actions.submit_task(env_task, by=world.filler)
-    actions.approve_task(env_task, by=world.reviewer)
-    with pytest.raises(actions.EntryError, match="预检后已被他人修改"):
-        actions.import_values(plan, by=world.city_admin)
+    submit_task(env_task, by=world.filler)
+    approve_task(env_task, by=world.reviewer)
+    with pytest.raises(EntryError, match="预检后已被他人修改"):
+        import_values(plan, by=world.city_admin)
     assert IndicatorValue.objects.get(indicator=ind(env_task, "27")).status == ValueStatus.APPROVED

@@ -4,7 +4,8 @@ import pytest
 
 from ecociv.accounts.models import Department, Role
 from ecociv.conftest import make_user
-from ecociv.entry import actions
+from ecociv.entry.actions.evidence import add_evidence
+from ecociv.entry.actions.values import save_value
 
 from .conftest import PDF, ind, item
 
@@ -13,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(world, env_task, housing_task):
-    ev = actions.add_evidence(env_task, ind(env_task, "27"), by=world.filler, name="报告.pdf", data=PDF)
-    actions.save_value(env_task, ind(env_task, "27"), by=world.filler, raw="99")
+    ev = add_evidence(env_task, ind(env_task, "27"), by=world.filler, name="报告.pdf", data=PDF)
+    save_value(env_task, ind(env_task, "27"), by=world.filler, raw="99")
     other_dept_filler = make_user("jia_housing_filler", Role.FILLER, world.county, world.housing_dept)
     yi_env = Department.objects.get(region=world.other_county, name="生态环境局")
     other_region_filler = make_user("yi_filler", Role.FILLER, world.other_county, yi_env)

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from ecociv.audit.models import AuditLog
-from ecociv.entry import actions
+from ecociv.entry.actions.review import approval_problems, approve_values, return_value, submit_task
+from ecociv.entry.actions.values import save_value
 from ecociv.entry.models import Evidence, IndicatorValue, Task, ValueStatus
 
 from .conftest import YEAR, fill_all, ind
@@ -34,7 +35,7 @@ def test_a_locked_row_that_fails_a_check_does_not_block_the_submit(client, world
 
 def test_approving_a_row_that_fails_a_blocking_check_is_refused_unless_overridden(client, world, env_task):
     fill_all(env_task, world.filler)
-    actions.submit_task(env_task, by=world.filler)
+    submit_task(env_task, by=world.filler)
     v = _value(env_task, "27")
     Evidence.objects.filter(value=v).delete()  # e.g. removed by an administrator after the submit
     client.force_login(world.reviewer)
@@ -52,7 +53,7 @@ def test_approving_a_row_that_fails_a_blocking_check_is_refused_unless_overridde
 
 def test_nobody_approves_a_value_they_entered_or_last_changed(client, world, env_task):
     fill_all(env_task, world.admin)  # the 创建办 fills on the department's behalf…
-    actions.submit_task(env_task, by=world.admin)
+    submit_task(env_task, by=world.admin)
     v = _value(env_task, "27")
     client.force_login(world.admin)  # …and may review in general, but not this value
     body = client.post(f"/entry/tasks/{env_task.pk}/review/", {"op": "approve_all"}, follow=True).content.decode()
@@ -74,7 +75,7 @@ def test_no_demo_task_starts_deadlocked(client):
     locked = list(IndicatorValue.objects.filter(year=2025, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED])
                   .select_related("region", "indicator", "indicator__standard", "indicator__parent"))
     assert locked
-    _refusals, blocking = actions.approval_problems(locked, by=User(pk=None))
+    _refusals, blocking = approval_problems(locked, by=User(pk=None))
     assert blocking == []
     # A filler of a task with drafts sees only problems on rows they can change.
     task = next(t for t in Task.objects.filter(year=2025).select_related("region", "department")
@@ -101,7 +102,7 @@ def test_a_stale_save_is_refused_with_the_other_persons_change(client, world, en
     from .conftest import item
 
     it = item(env_task, "14")
-    actions.save_value(env_task, it.indicator, by=world.filler, raw="90", note="初稿")
+    save_value(env_task, it.indicator, by=world.filler, raw="90", note="初稿")
     v = _value(env_task, "14")
     seen = v.version
     other = Client()
@@ -133,9 +134,9 @@ def test_template_round_trip_with_locked_rows(client, world, env_task):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fill_all(env_task, world.filler)
-    actions.submit_task(env_task, by=world.filler)
-    actions.approve_values([_value(env_task, "27")], by=world.reviewer)
-    actions.return_value(_value(env_task, "14"), by=world.reviewer, reason="请核对")
+    submit_task(env_task, by=world.filler)
+    approve_values([_value(env_task, "27")], by=world.reviewer)
+    return_value(_value(env_task, "14"), by=world.reviewer, reason="请核对")
     client.force_login(world.filler)
     wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/entry/tasks/{env_task.pk}/template.xlsx").content))
     ws = wb["填报"]

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from ecociv.audit.models import AuditLog
-from ecociv.entry import actions
+from ecociv.entry.actions.tasks import assign_by_lead_department, create_task
+from ecociv.entry.errors import EntryError
 from ecociv.entry.models import Task
 
 from .conftest import YEAR
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_assigns_every_indicator_to_its_lead_department(world):
-    tasks, unmatched = actions.assign_by_lead_department(world.county, YEAR, by=world.admin,
+    tasks, unmatched = assign_by_lead_department(world.county, YEAR, by=world.admin,
                                                          deadline=dt.date(2026, 3, 31))
     by_dept = {t.department.name: {i.indicator.code for i in t.items.all()} for t in tasks}
     assert set(by_dept) == {"生态环境局", "住房和城乡建设局"}
@@ -26,7 +27,7 @@ def test_it_assigns_every_indicator_to_its_lead_department(world):
     assert "9" not in by_dept["生态环境局"]  # coastal-only, 甲县 is inland
     assert any("林业局" in u for u in unmatched)
     assert AuditLog.objects.filter(action="task.create").count() == 2
-    again, _ = actions.assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=None)
+    again, _ = assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=None)
     assert again == [] and Task.objects.count() == 2
 
 
@@ -75,10 +76,10 @@ def test_filler_and_viewer_cannot_create_tasks(client, world):
         client.force_login(user)
         assert client.get("/entry/tasks/new/").status_code == 403
     with pytest.raises(PermissionDenied):
-        actions.assign_by_lead_department(world.county, YEAR, by=world.filler, deadline=None)
+        assign_by_lead_department(world.county, YEAR, by=world.filler, deadline=None)
 
 
 def test_an_indicator_is_assigned_only_once_per_region_year(world, env_task):
-    with pytest.raises(actions.EntryError, match="已分配"):
-        actions.create_task(world.county, YEAR, world.housing_dept, by=world.admin,
+    with pytest.raises(EntryError, match="已分配"):
+        create_task(world.county, YEAR, world.housing_dept, by=world.admin,
                             indicators=[world.standard.indicators.get(code="5")])

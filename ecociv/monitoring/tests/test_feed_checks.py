@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from ecociv.audit.models import AuditLog
-from ecociv.entry import actions as entry_actions
+from ecociv.entry.actions.review import submit_task
+from ecociv.entry.actions.tasks import assign_by_lead_department
+from ecociv.entry.errors import SubmitBlocked
 from ecociv.entry.importing import plan_import
-from ecociv.entry.models import IndicatorValue, ValueStatus
+from ecociv.entry.models import IndicatorValue, Task, ValueStatus
 from ecociv.monitoring.actions import create_run, feed_values, summary_text
 from ecociv.monitoring.feed import FeedError
 from ecociv.monitoring.models import RunKind, RunState
@@ -41,18 +43,18 @@ def test_a_good_rate_above_100_percent_is_refused_as_an_import_refuses_it(world,
 
 
 def test_drafts_are_checked_as_saving_is_and_submitting_then_blocks(world):
-    entry_actions.assign_by_lead_department(world.county, 2026, by=world.admin, deadline=dt.date(2027, 3, 31))
+    assign_by_lead_department(world.county, 2026, by=world.admin, deadline=dt.date(2027, 3, 31))
     out = feed_values([row("870121", "130")], by=world.city_admin, status=ValueStatus.DRAFT)
     assert out["created"] == 1 and any("数值范围" in w for w in out["warnings"])
     v = IndicatorValue.objects.get(indicator__code="7.1", year=2026)
     assert v.status == ValueStatus.DRAFT
-    task = entry_actions.Task.objects.get(items__indicator=v.indicator, year=2026, region=world.county)
-    with pytest.raises(entry_actions.SubmitBlocked, match="超出合理范围"):
-        entry_actions.submit_task(task, by=world.filler)
+    task = Task.objects.get(items__indicator=v.indicator, year=2026, region=world.county)
+    with pytest.raises(SubmitBlocked, match="超出合理范围"):
+        submit_task(task, by=world.filler)
 
 
 def test_a_year_on_year_jump_is_written_with_a_warning_kept_and_shown_beside_the_value(client, world):
-    entry_actions.assign_by_lead_department(world.county, 2026, by=world.admin, deadline=dt.date(2027, 3, 31))
+    assign_by_lead_department(world.county, 2026, by=world.admin, deadline=dt.date(2027, 3, 31))
     ind = Indicator.objects.get(standard=world.standard, code="7.1")
     IndicatorValue.objects.create(region=world.county, year=2025, indicator=ind, value=Decimal("90"),
                                   status=ValueStatus.APPROVED)
@@ -70,7 +72,7 @@ def test_a_year_on_year_jump_is_written_with_a_warning_kept_and_shown_beside_the
     run.refresh_from_db()
     assert jump[0] in run.fed[-1]["warnings"]
     # Beside the value on the task page, as for a typed value; in its history; on the run page.
-    task = entry_actions.Task.objects.get(items__indicator=ind, year=2026, region=world.county)
+    task = Task.objects.get(items__indicator=ind, year=2026, region=world.county)
     world.login(client, world.filler)
     page = client.get(reverse("entry:task", args=[task.pk])).content.decode()
     value_row = page[page.index('data-code="7.1"'):]

@@ -11,7 +11,7 @@ import pytest
 from ecociv.assessment.engine import assess
 from ecociv.core.fmt import plain
 from ecociv.core.targets import Status
-from ecociv.entry.actions import assign_by_lead_department
+from ecociv.entry.actions.tasks import assign_by_lead_department
 from ecociv.entry.models import Task
 from ecociv.reports.generate import generate
 from ecociv.reports.tests.helpers import NUMBER, TODAY, docx_text, fill_values

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ecociv.conftest import browser_login, screenshot
-from ecociv.entry import actions
+from ecociv.entry.actions.tasks import create_task
 from ecociv.standards.actions import set_region_target
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ YEAR = 2025
 
 def test_override_is_shown_with_its_source_on_the_page_and_in_the_assessment(page, world):
     ind = world.standard.indicators.get(code="29")  # 城镇污水处理率: county ≥85
-    task = actions.create_task(world.county, YEAR, world.env_dept, by=world.admin, indicators=[ind],
+    task = create_task(world.county, YEAR, world.env_dept, by=world.admin, indicators=[ind],
                                deadline=dt.date.today() + dt.timedelta(days=7))
     set_region_target(world.county, YEAR, ind, kind="override", op=">=", value="99", text="",
                       source_document="省生态环境厅〔2025〕12号", by=world.admin)

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 
 from ecociv.assessment.engine import assess
-from ecociv.entry import actions as entry_actions
+from ecociv.entry.actions.tasks import assign_by_lead_department
+from ecociv.entry.actions.values import save_value
+from ecociv.entry.checks import findings_for
 from ecociv.entry.models import Task
 from ecociv.standards.actions import set_region_target
 
@@ -19,7 +21,7 @@ YEAR = 2025
 
 @pytest.fixture
 def overridden(world):
-    entry_actions.assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
+    assign_by_lead_department(world.county, YEAR, by=world.admin, deadline=dt.date(2026, 3, 31))
     ind = world.standard.indicators.get(code="29")  # 城镇污水处理率: county ≥85
     set_region_target(world.county, YEAR, ind, kind="override", op=">=", value="99", text="",
                       source_document="省生态环境厅〔2025〕12号", by=world.admin)
@@ -53,10 +55,10 @@ def test_saving_90_warns_that_the_target_in_force_is_not_met(client, world, over
     html = client.post(f"/entry/tasks/{task.pk}/items/{item.pk}/", {"value": "90", "note": "年报"},
                        HTTP_HX_REQUEST="true").content.decode()
     assert "未达到目标" in html and "≥99" in html
-    findings = entry_actions.findings_for(None, indicator=ind, region=world.county, year=YEAR)
+    findings = findings_for(None, indicator=ind, region=world.county, year=YEAR)
     assert findings == [] or all(f.code != "target" for f in findings)  # nothing entered: nothing to judge
     # The same figure against the catalogue target alone (another county, no override) raises nothing.
-    plain = entry_actions.findings_for(None, indicator=ind, region=world.other_county, year=YEAR)
+    plain = findings_for(None, indicator=ind, region=world.other_county, year=YEAR)
     assert all(f.code != "target" for f in plain)
 
 
@@ -81,7 +83,7 @@ def test_the_api_gives_the_override_and_its_source(client, world, overridden):
 
 def test_the_assessment_and_the_dashboard_agree_with_the_page(client, world, overridden):
     task, _item, ind, filler = overridden
-    entry_actions.save_value(task, ind, by=filler, raw="90")
+    save_value(task, ind, by=filler, raw="90")
     from ecociv.entry.models import IndicatorValue, ValueStatus
 
     IndicatorValue.objects.filter(indicator=ind, region=world.county).update(status=ValueStatus.APPROVED,

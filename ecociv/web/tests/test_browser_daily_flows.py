@@ -170,7 +170,7 @@ def test_county_office_evaluates_sample_monitoring_data_and_reads_an_old_summary
     page.wait_for_load_state("networkidle")
     expect(page.locator("body")).to_contain_text("未覆盖")
     from ecociv.accounts.models import User
-    from ecociv.entry.actions import return_value
+    from ecociv.entry.actions.review import return_value
 
     submitted = IndicatorValue.objects.get(region__code="880102", year=2025, indicator__code="7.1",
                                            indicator__standard__code="national-2019")

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from ecociv.entry import actions
+from ecociv.entry.actions.review import return_value
+from ecociv.entry.actions.tasks import assign_by_lead_department
+from ecociv.entry.actions.values import save_value
 from ecociv.entry.models import IndicatorValue, Task
 
 pytestmark = pytest.mark.django_db
@@ -19,19 +21,19 @@ def todo(html, key):
 @pytest.fixture
 def tasks(world):
     past = timezone.localdate() - dt.timedelta(days=3)
-    actions.assign_by_lead_department(world.county, 2025, by=world.admin, deadline=past)
-    actions.assign_by_lead_department(world.other_county, 2025, by=world.other_admin,
+    assign_by_lead_department(world.county, 2025, by=world.admin, deadline=past)
+    assign_by_lead_department(world.other_county, 2025, by=world.other_admin,
                                       deadline=timezone.localdate() + dt.timedelta(days=5))
     return Task.objects.get(region=world.county, year=2025, department=world.env_dept)
 
 
 def test_filler_sees_overdue_tasks_and_returned_values_of_their_department(client, world, tasks):
     ind = tasks.items.get(indicator__code="27").indicator
-    actions.save_value(tasks, ind, by=world.filler, raw="98", note="")
+    save_value(tasks, ind, by=world.filler, raw="98", note="")
     v = IndicatorValue.objects.get(region=world.county, year=2025, indicator=ind)
     v.status = "submitted"
     v.save()
-    actions.return_value(v, by=world.reviewer, reason="与年鉴不一致")
+    return_value(v, by=world.reviewer, reason="与年鉴不一致")
     client.force_login(world.filler)
     html = client.get("/").content.decode()
     assert todo(html, "overdue")[0] == 1 and todo(html, "overdue")[1] == "/entry/?late=1"
@@ -44,7 +46,7 @@ def test_filler_sees_overdue_tasks_and_returned_values_of_their_department(clien
 
 def test_reviewer_sees_values_waiting_for_review_in_scope_only(client, world, tasks):
     ind = tasks.items.get(indicator__code="27").indicator
-    actions.save_value(tasks, ind, by=world.filler, raw="98", note="")
+    save_value(tasks, ind, by=world.filler, raw="98", note="")
     IndicatorValue.objects.filter(region=world.county).update(status="submitted")
     other = Task.objects.filter(region=world.other_county).first()
     o_ind = other.items.filter(indicator__isnull=False).first().indicator
