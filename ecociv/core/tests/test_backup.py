@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from ecociv.conftest import PASSWORD
 from ecociv.core import backup
+from ecociv.entry.actions.evidence import add_evidence
+from ecociv.entry.actions.tasks import assign_by_lead_department
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,14 +32,13 @@ def media(settings, tmp_path):
 @pytest.fixture
 def stored(world, media, client):
     """A value with an evidence file, an uploaded document, a monitoring data file, a login."""
-    from ecociv.entry import actions
     from ecociv.entry.models import Task
     from ecociv.extraction import actions as x
 
-    actions.assign_by_lead_department(world.county, 2025, by=world.admin, deadline=dt.date(2026, 3, 31))
+    assign_by_lead_department(world.county, 2025, by=world.admin, deadline=dt.date(2026, 3, 31))
     task = Task.objects.get(region=world.county, year=2025, department=world.env_dept)
     indicator = task.items.filter(indicator__isnull=False).first().indicator
-    ev = actions.add_evidence(task, indicator, by=world.filler, name="监测报告.pdf", data=PDF)
+    ev = add_evidence(task, indicator, by=world.filler, name="监测报告.pdf", data=PDF)
     doc = x.upload_document(by=world.admin, name="甲县总结.txt", data=SUMMARY.encode(), run="none")
     monitoring = Path(media) / "monitoring" / "files" / "stations.csv"
     monitoring.parent.mkdir(parents=True)
