@@ -3,6 +3,7 @@ that are not installed (a later issue's) are simply absent."""
 from importlib import import_module
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.openapi.docs import DocsBase
@@ -54,7 +55,14 @@ class LocalDocs(DocsBase):
                                                      "openapi_url": self.get_openapi_url(api, kwargs)})
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        from ecociv.core.apidocs import document_errors
+
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = Api(
     title="生态文明建设示范区创建管理平台 API",
     version="1",
     urls_namespace="api",
@@ -63,6 +71,15 @@ api = NinjaAPI(
     docs_url="/docs",
     docs=LocalDocs(),
 )
+
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    # A read-only scope (accounts.scope: read-only → 403) answers in JSON like every API error,
+    # not with the HTML error page.
+    return api.create_response(request, {"detail": str(exc) or "无权操作"}, status=403)
+
 
 _ROUTERS = ["regions", "standards", "entry", "assessment", "ledger", "monitoring", "reports", "extraction",
             "dashboard", "audit"]

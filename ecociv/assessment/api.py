@@ -3,6 +3,7 @@ from ninja import Router
 from ecociv.accounts.scope import get_region_for_user
 from ecociv.assessment.engine import assess, assessment_json
 from ecociv.assessment.rules import load_rules
+from ecociv.core.apidocs import YearPath
 
 router = Router(tags=["达标评估"])
 
@@ -13,6 +14,6 @@ def rules(request):
 
 
 @router.get("/{region}/{year}", summary="区划某年度的达标评估（与命令 ecociv assess --json 相同）")
-def assessment(request, region: str, year: int):
+def assessment(request, region: str, year: YearPath):
     reg = get_region_for_user(request.user, region)
     return assessment_json(assess(reg, year))

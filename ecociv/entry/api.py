@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from ecociv.core.apidocs import IdPath, YearQuery, responses
 from ecociv.core.targets import format_decimal
 from ecociv.entry.actions import review, values
 from ecociv.entry.errors import ApproveBlocked, EntryError, SubmitBlocked, ValueConflict, ValueLocked
@@ -33,7 +34,7 @@ def _value_json(v) -> dict | None:
 
 
 @router.get("/tasks", summary="可见的填报任务（填报员：本部门的待办）")
-def list_tasks(request, year: int | None = None, status: str | None = None):
+def list_tasks(request, year: YearQuery = None, status: str | None = None):
     qs = visible_tasks(request.user).select_related("region", "department")
     if year:
         qs = qs.filter(year=year)
@@ -43,7 +44,7 @@ def list_tasks(request, year: int | None = None, status: str | None = None):
 
 
 @router.get("/tasks/{task_id}", summary="一项任务：指标、目标、数值、检查结果")
-def get_task(request, task_id: int):
+def get_task(request, task_id: IdPath):
     task = get_task_for_user(request.user, task_id)
     rows, _ = entry_rows(task, request.user)
     items = []
@@ -94,8 +95,8 @@ def _run(fn):
         raise HttpError(403, str(exc) or "无权操作") from None
 
 
-@router.post("/tasks/{task_id}/values/{code}", summary="保存一个指标的数值（草稿）")
-def save_value(request, task_id: int, code: str, data: ValueIn):
+@router.post("/tasks/{task_id}/values/{code}", summary="保存一个指标的数值（草稿）", openapi_extra=responses(400, 409, 422))
+def save_value(request, task_id: IdPath, code: str, data: ValueIn):
     task = get_task_for_user(request.user, task_id, write=True)
     item = task.items.select_related("indicator").filter(indicator__code=code).first()
     if item is None:
@@ -110,15 +111,15 @@ def save_value(request, task_id: int, code: str, data: ValueIn):
                                                   for f in findings]}
 
 
-@router.post("/tasks/{task_id}/submit", summary="提交任务（阻止性检查不通过则 422）")
-def submit(request, task_id: int):
+@router.post("/tasks/{task_id}/submit", summary="提交任务（阻止性检查不通过则 422）", openapi_extra=responses(400, 409, 422))
+def submit(request, task_id: IdPath):
     task = get_task_for_user(request.user, task_id, write=True)
     n = _run(lambda: review.submit_task(task, by=request.user))
     return {"submitted": n}
 
 
-@router.post("/tasks/{task_id}/approve", summary="审核通过任务中全部已提交的数据")
-def approve_task(request, task_id: int, data: ReasonIn):
+@router.post("/tasks/{task_id}/approve", summary="审核通过任务中全部已提交的数据", openapi_extra=responses(400, 409, 422))
+def approve_task(request, task_id: IdPath, data: ReasonIn):
     task = get_task_for_user(request.user, task_id)
     return {"approved": _run(lambda: review.approve_task(task, by=request.user, comment=data.reason,
                                                           override=data.override))}
@@ -128,27 +129,30 @@ def _value(request, value_id):
     return get_value_for_user(request.user, value_id)
 
 
-@router.post("/values/{value_id}/approve", summary="审核通过一个数值（锁定）")
-def approve_value(request, value_id: int, data: ReasonIn):
+@router.post("/values/{value_id}/approve", summary="审核通过一个数值（锁定）",
+             openapi_extra=responses(400, 409, 422))
+def approve_value(request, value_id: IdPath, data: ReasonIn):
     v = _value(request, value_id)
     _run(lambda: review.approve_values([v], by=request.user, comment=data.reason, override=data.override))
     return _value_json(IndicatorValue.objects.get(pk=v.pk))
 
 
-@router.post("/values/{value_id}/return", summary="退回一个数值（须填写原因）")
-def return_value(request, value_id: int, data: ReasonIn):
+@router.post("/values/{value_id}/return", summary="退回一个数值（须填写原因）",
+             openapi_extra=responses(400, 409, 422))
+def return_value(request, value_id: IdPath, data: ReasonIn):
     v = _value(request, value_id)
     return _value_json(_run(lambda: review.return_value(v, by=request.user, reason=data.reason)))
 
 
-@router.post("/values/{value_id}/reopen", summary="上级重新打开已审核的数值（须填写理由）")
-def reopen_value(request, value_id: int, data: ReasonIn):
+@router.post("/values/{value_id}/reopen", summary="上级重新打开已审核的数值（须填写理由）",
+             openapi_extra=responses(400, 409, 422))
+def reopen_value(request, value_id: IdPath, data: ReasonIn):
     v = _value(request, value_id)
     return _value_json(_run(lambda: review.reopen_value(v, by=request.user, reason=data.reason)))
 
 
 @router.get("/values/{value_id}/history", summary="一个数值的全部历史（谁、何时、改了什么、为什么）")
-def history(request, value_id: int):
+def history(request, value_id: IdPath):
     from ecociv.audit.models import AuditLog
 
     v = _value(request, value_id)

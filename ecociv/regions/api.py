@@ -1,12 +1,13 @@
 from ninja import Router
 
 from ecociv.accounts.scope import get_region_for_user, visible_regions
+from ecociv.core.apidocs import responses
 from ecociv.regions.management.commands.regions import region_json
 
 router = Router(tags=["行政区划"])
 
 
-@router.get("/", summary="可见的行政区划")
+@router.get("/", summary="可见的行政区划（under 不在范围内则 404）", openapi_extra=responses(404))
 def list_regions(request, level: str | None = None, under: str | None = None):
     qs = visible_regions(request.user).select_related("parent").order_by("path")
     if level:
