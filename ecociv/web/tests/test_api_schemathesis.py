@@ -57,13 +57,13 @@ def test_schema_is_served_with_the_documented_errors(client, world):
 
 
 def test_every_operation(world, one_connection):
-    from ecociv.entry import actions
+    from ecociv.entry.actions import tasks, values
     from ecociv.entry.models import Task
 
-    actions.assign_by_lead_department(world.county, 2025, by=world.admin, deadline=dt.date(2026, 3, 31))
+    tasks.assign_by_lead_department(world.county, 2025, by=world.admin, deadline=dt.date(2026, 3, 31))
     task = Task.objects.filter(region=world.county, year=2025, items__indicator__isnull=False).first()
     item = task.items.filter(indicator__isnull=False).select_related("indicator").first()
-    value, _ = actions.save_value(task, item.indicator, by=world.admin, raw="12.5")
+    value, _ = values.save_value(task, item.indicator, by=world.admin, raw="12.5")
     # Objects that exist; the other parameters (years, flags) stay generated.
     real = {"task_id": task.pk, "value_id": value.pk, "code": item.indicator.code, "region": world.county.code}
     out = io.StringIO()
