@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/monitoring/run.py --stations 200 1000 [--repeat 3]
     .venv/bin/python benchmarks/monitoring/run.py --national [--national-stations 5000] [--memory-limit 600MB]
     .venv/bin/python benchmarks/monitoring/run.py --python-aqi
+    .venv/bin/python benchmarks/monitoring/run.py --water 5000 [--water-years 10] [--repeat 3]
 
 Each contender is a fresh process on the same CSV, started the way a user starts it, timed
 wall-clock from spawn to exit (interpreter start, imports and the read included), and the
@@ -14,6 +15,9 @@ contenders take turns (round robin) so that a change in the machine's load hits 
 - engine     `ecociv air-eval --level station --json` with its compiled SQL cached (every run
              after the first on a machine).
 - engine-cold  the same with an empty SQL cache (compiles the Ibis expressions).
+
+--water: the same for `ecociv water-eval FILE --json` on monthly samples of N sections x 10 years
+(gen_water.py), against sql_water.py and pandas_water.py; sections and regions compared exactly.
 
 The figures of sql, pandas and engine are compared exactly (all fields but `standard`, which
 only the engine reports); a difference stops the benchmark. The load (`uptime`) is printed with
@@ -39,6 +43,7 @@ sys.path.insert(0, str(HERE))
 warnings.filterwarnings("ignore")
 
 import gen_data
+import gen_water
 
 PY = sys.executable
 ECOCIV = str(Path(PY).with_name("ecociv"))
@@ -135,6 +140,47 @@ def bench_pipeline(d: Path, n: int, repeat: int, skip: set[str]) -> dict:
     return out
 
 
+def bench_water(d: Path, n: int, years: int, repeat: int, skip: set[str]) -> dict:
+    data = d / f"water_{n}x{years}y.csv"
+    if not data.exists():
+        gen_water.write(n, 2016, years, data)
+    read_sql = (f"SELECT count(*), avg(\"NH3-N\") FROM read_csv('{data}', header = true, ignore_errors = true, "
+                "types = {'NH3-N': 'DOUBLE'})")
+    runs = {
+        "read": [PY, "-c", f"import duckdb; print(duckdb.sql({read_sql!r}).fetchall())"],
+        "sql": [PY, str(HERE / "sql_water.py"), str(data)],
+        "pandas": [PY, str(HERE / "pandas_water.py"), str(data)],
+        "engine": [ECOCIV, "water-eval", str(data), "--json"],
+    }
+    runs = {k: v for k, v in runs.items() if k not in skip}
+    timed(runs["engine"])   # page cache, for everyone
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    rss: dict[str, int] = {}
+    outputs: dict[str, dict] = {}
+    load_before = loadavg()
+    for _ in range(repeat):
+        for name, cmd in runs.items():
+            wall, peak, out = timed(cmd)
+            times[name].append(wall)
+            rss[name] = max(rss.get(name, 0), peak)
+            if name != "read" and name not in outputs:
+                res = json.loads(out)
+                outputs[name] = {"sections": res["sections"], "regions": res["regions"]}
+    load_after = loadavg()
+    ref = outputs.get("engine")
+    identical = {k: v == ref for k, v in outputs.items() if k != "engine"}
+    if not all(identical.values()):
+        raise SystemExit(f"results differ from the engine's: {identical}")
+    med = {k: round(statistics.median(v), 2) for k, v in times.items()}
+    out = {"sections": n, "years": years, "rows": n * 12 * years, "repeat": repeat, "median_s": med,
+           "all_s": {k: [round(x, 2) for x in v] for k, v in times.items()}, "peak_rss_mb": rss,
+           "identical_to_engine": identical, "load_before": load_before, "load_after": load_after}
+    for k in ("sql", "pandas", "read"):
+        if k in med:
+            out[f"engine_over_{k}"] = round(med["engine"] / med[k], 2)
+    return out
+
+
 NATIONAL_CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
@@ -185,11 +231,16 @@ def main() -> None:
     ap.add_argument("--threads", type=int)
     ap.add_argument("--engine", default="duckdb")
     ap.add_argument("--python-aqi", action="store_true")
+    ap.add_argument("--water", type=int, nargs="*", default=[], help="sections (x 12 months x --water-years)")
+    ap.add_argument("--water-years", type=int, default=10)
     a = ap.parse_args()
     a.data_dir.mkdir(parents=True, exist_ok=True)
     print(f"CPU: {os.cpu_count()} cores", flush=True)
     for n in a.stations:
         print("pipeline", json.dumps(bench_pipeline(a.data_dir, n, a.repeat, set(a.skip)), ensure_ascii=False), flush=True)
+    for n in a.water:
+        r = bench_water(a.data_dir, n, a.water_years, a.repeat, set(a.skip))
+        print("water", json.dumps(r, ensure_ascii=False), flush=True)
     if a.national:
         r = bench_national(a.data_dir, a.national_stations, a.years, a.memory_limit, a.engine, a.threads)
         print("national", json.dumps(r, ensure_ascii=False), flush=True)

@@ -182,14 +182,14 @@ def _air(run: MonitoringRun, progress) -> dict:
 
 
 def _water(run: MonitoringRun, progress) -> dict:
-    from ecociv.monitoring.engine.water import evaluate_water
+    from ecociv.monitoring.engine.water import WATER_ENGINE_VERSION, evaluate_water
 
     MonitoringRun.objects.filter(pk=run.pk).update(steps=1)
     progress("读取并评价水质数据")
     res = evaluate_water(_path(run, "data"))
     _write_bad_rows(run, res["bad_rows"])
     return {"results": {"sections": res["sections"], "regions": res["regions"], "rulesets": [WATER_STANDARD],
-                        "engine": "python", "engine_version": "ecociv water (Decimal)"},
+                        "engine": "duckdb", "engine_version": WATER_ENGINE_VERSION},
             "bad_rows": [[b.row, b.reason] for b in res["bad_rows"][:SHOWN_BAD_ROWS]],
             "bad_row_count": len(res["bad_rows"])}
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecociv.monitoring.engine.api import sha256
 from ecociv.monitoring.engine.ingest import InputError
-from ecociv.monitoring.engine.water import evaluate_water
+from ecociv.monitoring.engine.water import WATER_ENGINE_VERSION, evaluate_water
 from ecociv.monitoring.management.commands.air_eval import add_feed_arguments, check_feed_arguments, feed
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         check_feed_arguments(o)
         try:
-            res = evaluate_water(o["file"])
+            res = evaluate_water(o["file"], samples=o["samples"])
         except (InputError, FileNotFoundError) as e:
             raise CommandError(str(e)) from e
         for b in res["bad_rows"][:20]:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
 
             inputs = [{"path": o["file"], "sha256": sha256(o["file"]), "role": "data"}]
             results = {"sections": res["sections"], "regions": res["regions"], "rulesets": [WATER_STANDARD],
-                       "engine": "python", "engine_version": "ecociv water (Decimal)"}
+                       "engine": "duckdb", "engine_version": WATER_ENGINE_VERSION}
             feed(self, "water", inputs, {}, results, o)
 
     def _text(self, res):
