@@ -181,6 +181,29 @@ def _by_flag(clause: str, achieved: bool, value=None) -> str:
     return f"“{clause.strip()}”按填报的“是否完成”判定：{'是' if achieved else '否'}"
 
 
+def _clauses(spec: TargetSpec) -> list[str]:
+    return [c for c in spec.text.replace("；", ";").split(";") if c.strip()] or [spec.text]
+
+
+def flag_decides(spec: TargetSpec | None, *, value=None, previous=None, assigned: TargetSpec | None = None) -> bool:
+    """Whether the 是否完成 flag is needed to judge this value, by the same clause rules as
+    `evaluate`: a 上级下达 clause is judged by the assigned target when there is one and a value,
+    a trend clause by this year's and last year's values when both exist; anything else by the
+    flag. The entry checks ask this before requiring 是否完成, so a value the verdict can judge
+    without it (a fed PM2.5 share with an assigned target) is not held up for a flag."""
+    if spec is None or spec.op != "text":
+        return False
+    number, previous = to_decimal(value), to_decimal(previous)
+    for clause in _clauses(spec):
+        kind = _clause_kind(clause)
+        if kind == "superior" and assigned is not None and assigned.value is not None and number is not None:
+            continue
+        if kind == "trend" and number is not None and previous is not None:
+            continue
+        return True
+    return False
+
+
 def _judge_clause(clause: str, *, value, achieved, previous, assigned, direction) -> tuple[bool | None, str]:
     kind = _clause_kind(clause)
     if kind == "superior":
@@ -254,7 +277,7 @@ def evaluate(
         raise ValueError(f"未知的比较符“{spec.op}”")
     if number is None and achieved is None:
         return Evaluation(Status.MISSING, spec, reason="未填报", inputs=inputs)
-    clauses = [c for c in spec.text.replace("；", ";").split(";") if c.strip()] or [spec.text]
+    clauses = _clauses(spec)
     results = [_judge_clause(c, value=number, achieved=achieved, previous=previous, assigned=assigned,
                              direction=direction) for c in clauses]
     reasons = "；".join(r for _, r in results)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ecociv.core.targets import NUMERIC_OPS, Status, TargetSpec, evaluate, format_decimal
+from ecociv.core.targets import NUMERIC_OPS, Status, TargetSpec, evaluate, flag_decides, format_decimal
 from ecociv.entry.engine import checks as math
 
 CHECKS_FILE = Path(__file__).parent / "data" / "checks.yaml"
@@ -62,6 +62,7 @@ class CheckInput:
     evidence_count: int = 0
     target: TargetSpec | None = None  # standards.resolve's target in force
     target_source: str = ""  # where it came from, in words (Applied.source_text)
+    assigned: TargetSpec | None = None  # the superior's assigned target (Applied.assigned)
     previous: Decimal | None = None
     peers: list[Decimal] = field(default_factory=list)
     peer_stats: math.GroupStats | None = None  # of peers + [value], when precomputed
@@ -83,6 +84,8 @@ def _range_for(ind, params) -> math.Range:
 
 
 def needs_achieved(target: TargetSpec | None) -> bool:
+    """Whether the entry form asks 是否完成 (a qualitative target); whether the answer is
+    required for a given value is `core.targets.flag_decides`, the verdict's own rule."""
     return target is not None and target.op == "text"
 
 
@@ -109,7 +112,8 @@ def check(item: CheckInput, *, stage: str = "save") -> list[Finding]:
     value = item.value
     qualitative = needs_achieved(item.target)
     if qualitative:
-        if item.achieved is None:
+        if item.achieved is None and flag_decides(item.target, value=value, previous=item.previous,
+                                                  assigned=item.assigned):
             add("required", "请选择是否完成（定性目标）")
     elif value is None and (item.target is None or item.target.op in NUMERIC_OPS) and not (
             item.target is None and item.achieved is not None):
@@ -245,7 +249,7 @@ def check_many(items: list[Candidate], *, stage: str) -> list[list[Finding]]:
         out.append(check(CheckInput(
             indicator=c.indicator, region=c.region, year=c.year, value=c.value, achieved=c.achieved,
             evidence_count=c.evidence_count, target=applied.target, target_source=applied.source_text,
-            previous=prev.get(k),
+            assigned=applied.assigned, previous=prev.get(k),
             peers=[] if in_group else [val for rid, val in group.items() if rid != c.region.pk],
             peer_stats=stats.get(gkey) if in_group else None), stage=stage))
     return out
@@ -264,7 +268,8 @@ def findings_for(value, *, indicator, region, year, stage="save", raw=None,
     return check(CheckInput(
         indicator=indicator, region=region, year=year, value=value.value if value else None,
         achieved=value.achieved if value else None, raw=raw, evidence_count=evidence_count, target=applied.target,
-        target_source=applied.source_text, previous=prev.get((region.pk, year, indicator.pk)),
+        target_source=applied.source_text, assigned=applied.assigned,
+        previous=prev.get((region.pk, year, indicator.pk)),
         peers=peers.get((region.pk, year, indicator.pk), [])),
         stage=stage)
 
@@ -299,7 +304,8 @@ def task_findings(task, *, stage="save", applied=None) -> dict[int, list[Finding
         out[ind.pk] = check(CheckInput(
             indicator=ind, region=task.region, year=task.year, value=v.value if v else None,
             achieved=v.achieved if v else None, evidence_count=ev_counts.get(v.pk, 0) if v else 0,
-            target=applied[ind.pk].target, target_source=applied[ind.pk].source_text, previous=prev.get(key),
+            target=applied[ind.pk].target, target_source=applied[ind.pk].source_text,
+            assigned=applied[ind.pk].assigned, previous=prev.get(key),
             peers=peers.get(key, [])),
             stage=stage)
     return out

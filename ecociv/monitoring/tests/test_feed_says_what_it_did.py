@@ -52,3 +52,33 @@ def test_a_run_whose_feed_wrote_nothing_is_not_listed_as_written(client, world, 
     assert "没有写入新的指标数值" in body and "未覆盖 1 条：甲县 2026年 7.1" in body
     listing = client.get(reverse("monitoring:index")).content.decode()
     assert "已写入指标" not in listing and "已尝试写入，无新数值" in listing
+
+
+def test_a_fed_value_the_assigned_target_judges_needs_no_flag_and_can_be_approved(client, world, settings, tmp_path):
+    """7.1's target is qualitative (完成上级规定的考核任务…): with an assigned target and last
+    year's value the verdict judges the fed figure without 是否完成, so neither the feed nor the
+    reviewer asks for it (one rule: core.targets.flag_decides, the verdict's own clause rules)."""
+    from ecociv.entry.actions import approve_values
+    from ecociv.standards.models import RegionTarget
+
+    settings.MEDIA_ROOT = tmp_path
+    ind = world.standard.indicators.get(code="7.1")
+    RegionTarget.objects.create(region=world.county, year=2026, indicator=ind, kind="assigned", op=">=",
+                                value=Decimal(85), source_document="目标责任书")
+    IndicatorValue.objects.create(region=world.county, year=2025, indicator=ind, value=Decimal("89.0"),
+                                  status=ValueStatus.APPROVED, source=ValueSource.MANUAL, updated_by=world.filler)
+    client.force_login(world.city_admin)
+    body = client.post(reverse("monitoring:feed", args=[_run(world).pk]), {"year": "2026"}, follow=True
+                       ).content.decode()
+    assert "新增 1 条" in body and "请选择是否完成" not in body
+    v = IndicatorValue.objects.get(region=world.county, year=2026, indicator=ind)
+    assert v.achieved is None and v.status == ValueStatus.SUBMITTED
+    assert approve_values([v], by=world.reviewer) == 1  # no override needed
+
+
+def test_without_an_assigned_target_the_flag_is_still_asked_for(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.city_admin)
+    body = client.post(reverse("monitoring:feed", args=[_run(world).pk]), {"year": "2026"}, follow=True
+                       ).content.decode()
+    assert "请选择是否完成" in body and "由填报部门选择后再审核" in body
