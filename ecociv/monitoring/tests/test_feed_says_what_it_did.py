@@ -58,7 +58,7 @@ def test_a_fed_value_the_assigned_target_judges_needs_no_flag_and_can_be_approve
     """7.1's target is qualitative (完成上级规定的考核任务…): with an assigned target and last
     year's value the verdict judges the fed figure without 是否完成, so neither the feed nor the
     reviewer asks for it (one rule: core.targets.flag_decides, the verdict's own clause rules)."""
-    from ecociv.entry.actions import approve_values
+    from ecociv.entry.actions.review import approve_values
     from ecociv.standards.models import RegionTarget
 
     settings.MEDIA_ROOT = tmp_path
