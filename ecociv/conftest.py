@@ -14,7 +14,37 @@ os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.Immediat
 PASSWORD = "Test@2026pass"
 
 
+def _flush_with_audit_triggers_lifted():
+    """Transactional tests (browser tests, live server) end with Django's `flush`. On SQLite that is
+    a DELETE per table, which the audit tables' triggers refuse (audit/immutable.py); PostgreSQL's
+    flush is a TRUNCATE, which they let through. So in the test process only — this file is never
+    loaded by the platform — an SQLite flush drops the triggers, empties the tables and puts them
+    back. No setting, variable or function of the application can lift them."""
+    from django.core.management.commands import flush
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    if getattr(flush.Command.handle, "_lifts_audit_triggers", False):
+        return
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        from ecociv.audit.immutable import install, uninstall
+
+        connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
+        if connection.vendor != "sqlite":
+            return original(self, **options)
+        uninstall(connection)
+        try:
+            return original(self, **options)
+        finally:
+            install(connection)
+
+    handle._lifts_audit_triggers = True
+    flush.Command.handle = handle
+
+
 def pytest_configure(config):
+    _flush_with_audit_triggers_lifted()
     # The environment default above is too late when pytest-django has already imported the
     # settings (a run without xdist does): set the backend on the settings as well, and drop any
     # settings the handler cached from the old value, so jobs run inline in every kind of run.

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from ecociv.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,7 +49,10 @@ MIDDLEWARE = [
     "ecociv.core.limits.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ecociv.core.headers.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ecociv.accounts.session_expiry.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,7 +126,11 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # axes warns that username-only locking can be dodged per address, which is not the threat here.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_AGE = env_int("SESSION_TIMEOUT_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout without a write per request (accounts/session_expiry.py): a signed-in session is
+# saved — its expiry moved to now + SESSION_COOKIE_AGE — at most every SESSION_REFRESH_MINUTES (5).
+SESSION_SAVE_EVERY_REQUEST = False
+# Never more than half the timeout, so a short timeout still slides.
+SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_MINUTES", 5, minimum=1) * 60, SESSION_COOKIE_AGE // 2)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
@@ -176,15 +185,49 @@ if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000, minimum=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+    # The platform's own host name and its subdomains; `check --deploy` asks for both.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading puts the name into the browsers' built-in list, which only public domains can
+    # join and which takes months to leave; an intranet deployment does not want it. Set
+    # HSTS_PRELOAD=1 for a public domain that has applied; otherwise check --deploy's W021 is
+    # silenced below for that reason.
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from the platform's own static files — no
+# inline script, no inline event handler, no eval (htmx's eval features are off in base.html),
+# nothing from another host. Styles: <style> elements and stylesheets only from 'self'; inline
+# style *attributes* are allowed (style-src-attr), because ECharts writes its tooltips as HTML with
+# style attributes and several templates size columns with them. A style attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "ecociv.core.logs.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is one line (core/logs.py); the filter sits on the logger so every handler sees it.
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

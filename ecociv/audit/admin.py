@@ -1,3 +1,5 @@
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.models import AccessLog
 from django.contrib import admin
 
 from ecociv.audit.models import AuditLog
@@ -30,6 +32,25 @@ class AuditLogAdmin(admin.ModelAdmin):
             self.search_fields
 
     # Audit rows are evidence: nobody edits or deletes them through the application.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The login audit (django-axes' AccessLog) is evidence in the same way: axes' own admin lets a
+# superuser delete its rows; this one only lists them. The lockout counters (AccessAttempt) stay
+# deletable — removing one is how an administrator unlocks an account.
+if admin.site.is_registered(AccessLog):
+    admin.site.unregister(AccessLog)
+
+
+@admin.register(AccessLog)
+class LoginAuditAdmin(AxesAccessLogAdmin):
     def has_add_permission(self, request):
         return False
 

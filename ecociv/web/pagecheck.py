@@ -1,6 +1,8 @@
 """What every page a person sees must satisfy, checked in a real browser (issue 12, must-hold 4):
 Chinese UI text only (a small allow-list of units and codes), nothing wider than the viewport,
-a title of its own, no console error, no request leaving the machine.
+a title of its own, no console error, no request leaving the machine, and no Content-Security-Policy
+violation (issue 15: an inline script or handler, a style element, a resource from elsewhere —
+recorded from the browser's `securitypolicyviolation` events, named even where the console is quiet).
 
 `watch(page)` attaches the listeners once per Playwright page; `check(page)` returns the problems
 of the page currently shown (an empty list when it is fine). Used by the crawler test and the
@@ -28,12 +30,23 @@ ALLOWED_WORDS = {
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[A-Za-z]")
 
 
+# Runs in every document before its own scripts: keeps each CSP violation of the page.
+_CSP_JS = """(() => {
+  window.__ecocivCsp = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__ecocivCsp.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} ` +
+                            `(${(e.sourceFile || '').split('/').pop()}:${e.lineNumber}) ${e.sample || ''}`.trim());
+  });
+})();"""
+
+
 def watch(page) -> None:
-    """Start recording console errors and requests to other hosts for `page`."""
+    """Start recording console errors, CSP violations and requests to other hosts for `page`."""
     if getattr(page, "_ecociv_watch", None) is not None:
         return
     state = {"console": [], "external": []}
     page._ecociv_watch = state
+    page.add_init_script(_CSP_JS)
     base = urlparse(getattr(page, "base_url", "http://127.0.0.1"))
 
     def on_console(msg):
@@ -121,6 +134,8 @@ def check(page, *, extra_allowed: set[str] = frozenset()) -> list[str]:
     words = english_words(page.evaluate(_VISIBLE_TEXT_JS), extra_allowed)
     if words:
         problems.append(f"{url}: 英文或内部标识 {sorted(set(words))[:15]}")
+    csp = page.evaluate("() => (window.__ecocivCsp || []).splice(0)")
+    problems.extend(f"{url}: 违反内容安全策略（CSP）：{v}" for v in csp)
     if state["console"]:
         problems.extend(state["console"])
         state["console"].clear()

@@ -202,4 +202,31 @@
   };
 
   window.ecoData = data;
+
+  // Each page names its data element; the charts start here, not from an inline script, so the
+  // Content-Security-Policy can forbid inline script (script-src 'self').
+  function start() {
+    var el = function (id) { return document.getElementById(id); };
+    if (el("matrix-data") && el("matrix")) {
+      var m = el("matrix");
+      window.ecoMatrix(m, data("matrix-data"), {indicator: m.dataset.indicatorUrl, region: m.dataset.regionUrl});
+    }
+    if (el("region-data")) {
+      var r = data("region-data");
+      window.ecoAreaBars(el("areas"), r);
+      window.ecoRadar(el("radar"), r);
+      window.ecoTrendDonut(el("trends"), r);
+    }
+    if (el("indicator-data") && el("line")) {
+      var i = data("indicator-data");
+      window.ecoIndicatorLine(el("line"), i);
+      window.ecoPeers(el("peers"), i);
+    }
+    if (el("completeness-data")) {
+      var c = data("completeness-data");
+      window.ecoCompletenessRegions(el("regions"), c);
+      window.ecoCompletenessDepts(el("depts"), c);
+    }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
