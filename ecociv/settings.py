@@ -12,7 +12,7 @@ DEBUG = env_bool("DEBUG", False)
 # The development key lets commands and tests run on a fresh checkout; the production server
 # refuses it when DEBUG=0 (core/serving.py). A deployment sets SECRET_KEY, or keeps the key in
 # SECRET_KEY_FILE (`make run` creates var/secret_key for the demo).
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # nosec B105  # a label or the documented development/demo password, not a secret
 SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(VAR_DIR / "secret_key")))
 SECRET_KEY = env_str("SECRET_KEY", "") or (
     SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else "") or DEV_SECRET_KEY

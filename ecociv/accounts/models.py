@@ -61,7 +61,7 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
-        self.password_change_required = ""
+        self.password_change_required = ""  # nosec B105  # a label or the documented development/demo password, not a secret
 
 
 class PasswordHistory(models.Model):

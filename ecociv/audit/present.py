@@ -40,7 +40,7 @@ ACTION_LABELS = {
     "assessment.veto": "记录否决情形", "assessment.precondition": "记录前提条件", "monitoring.run": "监测数据评价",
     "extraction.upload": "上传识别文档", "extraction.process": "识别文档", "extraction.accept": "采纳识别数据",
     "extraction.reject": "拒绝识别数据", "extraction.reopen": "重新审阅识别数据", "user.create": "新建账户",
-    "user.enable": "启用账户", "user.disable": "停用账户", "user.reset_password": "重置密码", "user.grant": "授予角色与范围",
+    "user.enable": "启用账户", "user.disable": "停用账户", "user.reset_password": "重置密码", "user.grant": "授予角色与范围",  # nosec B105  # a label or the documented development/demo password, not a secret
     "user.password_change": "修改密码", "token.create": "创建 API 令牌", "token.revoke": "撤销 API 令牌",
     "import.check": "预检导入文件", "import.start": "开始导入", "import.rerun": "重新开始导入",
     "monitoring.feed": "监测结果写入指标", "admin.create": "后台新建", "admin.update": "后台修改", "admin.delete": "后台删除", "demo.load": "载入演示数据",
@@ -62,7 +62,7 @@ EXTRA_LABELS = {
     "region_class": "适用类别", "op": "比较", "value": "数值", "text": "文字目标", "region": "区划",
     "department": "部门", "role": "角色", "username": "用户名", "display_name": "姓名", "is_active": "启用",
     "review_reason": "审核意见", "achieved": "是否完成", "source": "来源", "created": "新建条数",
-    "password_changed_at": "密码修改时间", "reason": "原因", "accounts": "账户", "regions": "区划",
+    "password_changed_at": "密码修改时间", "reason": "原因", "accounts": "账户", "regions": "区划",  # nosec B105  # a label or the documented development/demo password, not a secret
     "recorded_by": "记录人", "updated_by": "修改人", "reviewed_by": "审核人", "created_by": "创建人", "parent": "上级区划",
 }
 VALUE_LABELS = {"city": "市", "county": "县", "both": "市、县", "binding": "约束性", "reference": "参考性",

@@ -47,7 +47,7 @@ SOURCES = ["中央", "省级", "市级", "县级", "社会资本"]
 
 
 def _rng(*parts) -> random.Random:
-    return random.Random("ledger-demo|" + "|".join(str(p) for p in parts))
+    return random.Random("ledger-demo|" + "|".join(str(p) for p in parts))  # nosec B311  # demo figures, not security
 
 
 def _csv(kind: str, rows: list[dict]) -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escape() writes XML, nothing is parsed
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -85,7 +85,7 @@ def render(doc: Document, template: bytes, *, strict: bool = False) -> bytes:
     try:
         from jinja2 import Environment, StrictUndefined, Undefined
 
-        env = Environment(undefined=StrictUndefined if strict else Undefined)
+        env = Environment(undefined=StrictUndefined if strict else Undefined)  # nosec B701  # docxtpl renders with autoescape=True below
         tpl.render(context, env, autoescape=True)
     except Exception as exc:  # Jinja syntax/undefined errors, broken XML after a Word edit
         raise TemplateError(_explain(exc)) from exc

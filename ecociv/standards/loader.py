@@ -241,7 +241,7 @@ def parse_text(text: str, filename: str) -> list[StandardData]:
     """Parse one standard file; a 2016-style file with `lists` yields one standard per list."""
     reader = _Reader(filename)
     try:
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = yaml.load(text, Loader=_LineLoader)  # nosec B506  # _LineLoader is a yaml.SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else "未知位置"

@@ -18,7 +18,7 @@ from ecociv.entry.models import IndicatorValue, ValueSource, ValueStatus
 from ecociv.regions.models import Region, RegionLink
 from ecociv.standards.models import Indicator, RegionStandard, RegionTarget, Standard
 
-DEMO_PASSWORD = "Demo@2026pass"
+DEMO_PASSWORD = "Demo@2026pass"  # nosec B105  # a label or the documented development/demo password, not a secret
 YEARS = range(2021, 2026)
 
 PROVINCE = {"code": "880000", "name": "青川省", "level": "province", "zone": "central"}
@@ -63,7 +63,7 @@ STRONG = {"880102"}
 
 
 def _rng(*parts) -> random.Random:
-    return random.Random("|".join(str(p) for p in parts))
+    return random.Random("|".join(str(p) for p in parts))  # nosec B311  # demo figures, not security
 
 
 def _q(x: float, places: int = 2) -> Decimal:
