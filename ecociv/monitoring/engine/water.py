@@ -218,7 +218,7 @@ def _load(con, path: Path, tmp: Path) -> list[str]:
     for parallel in ("true", "false"):
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv({_q(src)}, auto_detect = false, "
+                f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv({_q(src)}, auto_detect = false, "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                 f"header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', null_padding = true, "
                 f"strict_mode = false, parallel = {parallel}, columns = {{{cols}}})")
             return header
@@ -300,7 +300,7 @@ def _checked(con, header: list[str], items: list[str]) -> list[str]:
                 f"- coalesce(TRY_CAST(regexp_extract(t{k}, '[eE]([+-]?[0-9]+)$', 1) AS INTEGER), 0) "
                 f"WHEN strpos(t{k}, '.') > 0 THEN length(t{k}) - strpos(t{k}, '.') ELSE 0 END)")
         dec.append(f"CASE WHEN t{k} <> '' AND {frac} <= {SCALE} THEN TRY_CAST({u} AS {DEC}) END AS d{k}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW trimmed AS SELECT {', '.join(sel)} FROM raw")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW trimmed AS SELECT {', '.join(sel)} FROM raw")  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
     reasons = [
         "CASE WHEN section = '' THEN '断面为空' END",
         f"CASE WHEN wt NOT IN ({', '.join(map(_q, WATER_TYPES))}) THEN '水体类型“' || wt || '”应为 river 或 lake' END",
@@ -312,9 +312,9 @@ def _checked(con, header: list[str], items: list[str]) -> list[str]:
             k = vitems.index(it)
             bad = f"t{k} <> '' AND (d{k} IS NULL OR abs(d{k}) >= CAST(1e{SCALE} AS {DEC}))"
             reasons.append(f"CASE WHEN {bad} THEN {_q(it + ' 的值“')} || t{k} || '”不是数字' END")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT *{''.join(', ' + d for d in dec)} FROM trimmed")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT *{''.join(', ' + d for d in dec)} FROM trimmed")  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
     keep = "".join(f", d{k}" for k in range(len(vitems)))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT rn, section, region, date, wt{keep}, "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT rn, section, region, date, wt{keep}, "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                 f"concat_ws('；', {', '.join(reasons)}) AS why FROM parsed")
     return vitems
 
@@ -357,7 +357,7 @@ def _evaluate(con, items: list[str], vitems: list[str], with_samples: bool) -> d
     scale = SCALE
     # A negative value means "not measured", as in the air files (-0 is 0).
     vals = ", ".join(f"CASE WHEN d{k} >= 0 THEN d{k} END AS v{k}" for k in range(len(vitems)))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW good AS SELECT rn, section, region, date, wt, "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW good AS SELECT rn, section, region, date, wt, "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                 f"CAST({_year_text('date')} AS INTEGER) AS year"
                 f"{', ' + vals if vals else ''} FROM chk WHERE why = ''")
     classed = {it: k for k, it in enumerate(vitems)}
@@ -379,7 +379,7 @@ def _evaluate(con, items: list[str], vitems: list[str], with_samples: bool) -> d
     means = [f"CASE WHEN n{k} > 0 THEN CAST({_rhe(f's{k}', mean_den.format(k=k))} AS DOUBLE) / "
              f"{10 ** spec['decimals']['mean']} END AS a{k}" for k in range(len(vitems))]
     rows = con.execute(
-        f"WITH g AS (SELECT section, year, arg_min(region, rn) AS region, min(wt) AS wt, count(*) AS samples"
+        f"WITH g AS (SELECT section, year, arg_min(region, rn) AS region, min(wt) AS wt, count(*) AS samples"  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
         f"{', ' + agg if agg else ''} FROM good GROUP BY section, year), "
         f"h AS (SELECT *{', ' + ints if ints else ''} FROM g) "
         f"SELECT section, year, region, wt, samples{''.join(f', s{k}, n{k}' for k in range(len(vitems)))}"
@@ -446,7 +446,7 @@ def _samples(con, vitems: list[str], scale: int) -> list[dict]:
             cols += [f"{c[0]} AS k{k}", f"{c[1]} AS m{k}"]
             have.append(it)
     ints = "".join(f", {_int(f'v{k}')} AS w{k}" for k in range(len(vitems)))
-    rows = con.execute(f"WITH g AS (SELECT rn, section, date, wt{ints} FROM good) "
+    rows = con.execute(f"WITH g AS (SELECT rn, section, date, wt{ints} FROM good) "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                        f"SELECT section, date{''.join(', ' + c for c in cols)} FROM g ORDER BY rn").fetchall()
     ix = {d[0]: i for i, d in enumerate(con.description)}
     kcols = [ix[f"k{vitems.index(it)}"] for it in have]
