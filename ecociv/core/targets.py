@@ -94,8 +94,8 @@ class TargetSpec:
 
     @cached_property  # frozen, so computed once: an assessment asks for it tens of thousands of times
     def display(self) -> str:
-        if self.op == "text":
-            return self.text
+        if self.op == "text":  # clauses are stored split by ";", read in Chinese with "；"
+            return "；".join(c.strip() for c in self.text.replace("；", ";").split(";") if c.strip()) or self.text
         symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}[self.op]
         return f"{symbol}{format_decimal(self.value)}"
 
