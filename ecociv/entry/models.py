@@ -174,6 +174,7 @@ class TaskItem(models.Model):
     # Free-form work items are reported as done/not done with a note (no IndicatorValue).
     done = models.BooleanField("已完成", null=True, blank=True)
     note = models.TextField("完成情况", blank=True)
+    version = models.PositiveIntegerField("版本", default=0)  # raised on every save; a stale form is refused
 
     class Meta:
         ordering = ["order", "id"]

@@ -276,7 +276,9 @@ def item_save(request, task_id, item_id):
     try:
         if item.indicator_id is None:
             done = {"1": True, "0": False}.get(request.POST.get("done", ""))
-            save_work_item(item, by=request.user, done=done, note=request.POST.get("note", ""))
+            raw_version = request.POST.get("version", "")
+            save_work_item(item, by=request.user, done=done, note=request.POST.get("note", ""),
+                           version=int(raw_version) if raw_version.isdigit() else None)
         else:
             achieved = {"1": True, "0": False}.get(request.POST.get("achieved", ""))
             raw_version = request.POST.get("version", "")

@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from ecociv.accounts.models import Department
 from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record
-from ecociv.entry.errors import EntryError
+from ecociv.entry.errors import EntryError, ValueConflict
 from ecociv.entry.models import Task, TaskItem
 from ecociv.entry.scope import can_administer_tasks, can_fill
 from ecociv.entry.task_status import refresh_task_status
@@ -119,15 +120,33 @@ def task_item(task, indicator) -> TaskItem:
     return item
 
 
-def save_work_item(item: TaskItem, *, by, done: bool | None, note: str) -> TaskItem:
+def save_work_item(item: TaskItem, *, by, done: bool | None, note: str, version: int | None = None) -> TaskItem:
+    """完成情况 of a free-form work item. `version` is the one the form showed: a stale form
+    overwrites nothing and says who changed what (as a value's form does)."""
     if not can_fill(by, item.task):
         raise PermissionDenied("您不能填报该任务")
     if item.indicator_id:
         raise EntryError("指标请按数值填报")
     with transaction.atomic():
+        item = TaskItem.objects.select_for_update(of=("self",)).select_related("task", "task__region").get(pk=item.pk)
+        if version is not None and item.version != version:
+            raise ValueConflict(_work_item_conflict(item))
         before = {"done": item.done, "note": item.note}
         item.done, item.note = done, (note or "").strip()
-        item.save(update_fields=["done", "note"])
+        item.version += 1
+        item.save(update_fields=["done", "note", "version"])
         record(user=by, action="task_item.save", obj=item, object_repr=f"{item.task} · {item.title}",
                region=item.task.region, before=before, after={"done": done, "note": item.note})
     return item
+
+
+def _work_item_conflict(item: TaskItem) -> str:
+    from ecociv.audit.models import AuditLog
+
+    last = (AuditLog.objects.filter(action="task_item.save", object_id=str(item.pk)).select_related("user")
+            .order_by("-at", "-id").first())
+    who = (last.user.display_name or last.username) if last and last.user else (last.username if last else "他人")
+    when = timezone.localtime(last.at).strftime("%Y年%m月%d日 %H:%M") if last else ""
+    state = {True: "已完成", False: "未完成"}.get(item.done, "未填")
+    return (f"“{item.title}”已被{who}于{when}修改（现为：{state}；{item.note or '无完成情况说明'}），"
+            "您的修改未保存，请在最新内容上重新填写")
