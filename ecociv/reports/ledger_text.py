@@ -136,7 +136,7 @@ def ranking_sentences(data: ReportData) -> list[str]:
         out.append(f"对所辖{len(data.ranking)}个地区开展年度考核，各地区得分相同（{plain(_dec(data.ranking[0].get('score')))}分），"
                    "尚未拉开差距。")
     elif data.ranking:
-        top = data.ranking[:3]
+        top = [r for r in data.ranking[:3] if (_dec(r.get("score")) or 0) > 0]  # a 0 is not "排名靠前"
         parts = [f"{r['name']}（{plain(_dec(r.get('score')))}分，{rank(r['rank'])}）" for r in top]
         out.append(f"对所辖{len(data.ranking)}个地区开展年度考核，排名靠前的是" + "、".join(parts) + "。")
     return out
