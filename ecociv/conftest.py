@@ -64,7 +64,7 @@ def pytest_configure(config):
 def ensure_standards():
     """Load the built-in catalogues unless present. Transactional (browser) tests flush the
     tables afterwards, so the world fixture calls this again rather than trusting the session load."""
-    from ecociv.accounts.system import system_user
+    from ecociv.core.system import system_user
     from ecociv.standards.actions import load_standard
     from ecociv.standards.loader import BUILTIN_FILES, DATA_DIR, parse_file
     from ecociv.standards.models import Standard
@@ -117,7 +117,8 @@ def make_user(username, role, region, department=None, **extra):
 
 @pytest.fixture
 def world(db):
-    from ecociv.accounts.models import Department, Role
+    from ecociv.accounts.models import Department
+    from ecociv.core.roles import Role
     from ecociv.regions.models import Region, RegionLink
     from ecociv.standards.models import Standard
 

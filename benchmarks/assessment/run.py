@@ -47,7 +47,8 @@ def setup_django():
 
 
 def build(counties: int):
-    from ecociv.accounts.models import Role, User
+    from ecociv.accounts.models import User
+    from ecociv.core.roles import Role
     from ecociv.core.targets import select_target
     from ecociv.entry.models import IndicatorValue
     from ecociv.regions.models import Region, RegionLink

@@ -44,8 +44,9 @@ YEAR = 2025
 
 
 def setup_world():
-    from ecociv.accounts.models import Department, Role, User
-    from ecociv.accounts.system import system_user
+    from ecociv.accounts.models import Department, User
+    from ecociv.core.roles import Role
+    from ecociv.core.system import system_user
     from ecociv.regions.models import Region, RegionLink
 
     call_command("migrate", "--noinput", verbosity=0)

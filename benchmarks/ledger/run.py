@@ -102,8 +102,8 @@ def project_file(regions, per_region, path: Path):
 
 
 def bench_import(counties):
-    from ecociv.accounts.system import system_user
     from ecociv.audit.actions import record
+    from ecociv.core.system import system_user
     from ecociv.ledger.actions import apply_import
     from ecociv.ledger.importing import plan_import
     from ecociv.ledger.models import Project

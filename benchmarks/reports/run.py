@@ -44,7 +44,7 @@ def setup_django():
 
 
 def build(counties: int):
-    from ecociv.accounts.system import system_user
+    from ecociv.core.system import system_user
     from ecociv.regions.models import Region, RegionLink
     from ecociv.reports.tests.helpers import fill_values
 

@@ -7,8 +7,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from ecociv.accounts.models import SYSTEM_ROLES, Department, Role, User
+from ecociv.accounts.models import Department, User
 from ecociv.audit.actions import record
+from ecociv.core.roles import SYSTEM_ROLES, Role
 
 ACCOUNT_FIELDS = ["username", "display_name", "is_active"]
 RIGHTS_FIELDS = ["role", "region", "department"]

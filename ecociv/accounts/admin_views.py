@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ecociv.accounts import actions
-from ecociv.accounts.models import Department, Role, User
+from ecociv.accounts.models import Department, User
+from ecociv.core.roles import Role
 from ecociv.regions.models import Region
 
 

@@ -2,23 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "创建办管理员"
-    FILLER = "filler", "填报员"
-    REVIEWER = "reviewer", "审核员"
-    SUPERIOR_REVIEWER = "superior_reviewer", "上级审核员"
-    LEADER = "leader", "领导"
-    VIEWER = "viewer", "只读用户"
-    # 三员分立 (等保 2.0): the three system roles never carry business rights.
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITADMIN = "auditadmin", "审计管理员"
-
-
-# Roles that may change business data in their scope; everyone else reads only.
-WRITE_ROLES = {Role.ADMIN, Role.FILLER, Role.REVIEWER, Role.SUPERIOR_REVIEWER}
-SYSTEM_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN}
+from ecociv.core.roles import WRITE_ROLES, Role
 
 
 class Department(models.Model):

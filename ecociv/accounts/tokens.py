@@ -25,7 +25,7 @@ def digest(raw: str) -> str:
 
 def _operator(by) -> bool:
     """The command-line system account (no password, cannot log in) acts for the server operator."""
-    from ecociv.accounts.system import SYSTEM_USERNAME
+    from ecociv.core.system import SYSTEM_USERNAME
 
     return by.username == SYSTEM_USERNAME and not by.has_usable_password()
 

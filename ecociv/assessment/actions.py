@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ecociv.accounts.scope import require_admin
 from ecociv.assessment.models import STATES_FOR_KIND, FactKind, RegionYearFact
 from ecociv.assessment.rules import load_rules
 from ecociv.audit.actions import record, snapshot
+from ecociv.regions.scope import require_admin
 
 
 class ActionError(ValueError):

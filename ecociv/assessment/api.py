@@ -1,9 +1,9 @@
 from ninja import Router
 
-from ecociv.accounts.scope import get_region_for_user
 from ecociv.assessment.engine import assess, assessment_json
 from ecociv.assessment.rules import load_rules
 from ecociv.core.apidocs import YearPath
+from ecociv.regions.scope import get_region_for_user
 
 router = Router(tags=["达标评估"])
 

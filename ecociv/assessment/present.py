@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.db.models import Max
 
-from ecociv.accounts.scope import visible_regions
 from ecociv.assessment.engine import IndicatorResult
 from ecociv.core.targets import format_decimal
 from ecociv.entry.models import IndicatorValue
 from ecociv.regions.models import Level
+from ecociv.regions.scope import visible_regions
 
 ASSESSED_LEVELS = (Level.CITY, Level.COUNTY)
 

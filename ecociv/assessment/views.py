@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import can_administer, get_region_for_user, visible_regions
 from ecociv.assessment.actions import ActionError, record_fact
 from ecociv.assessment.engine import assess, assess_many
 from ecociv.assessment.export import assessment_workbook
 from ecociv.assessment.models import STATES_FOR_KIND, FactKind
 from ecociv.assessment.present import ASSESSED_LEVELS, default_year, value_text, year_choices
+from ecociv.regions.scope import can_administer, get_region_for_user, visible_regions
 
 
 @login_required

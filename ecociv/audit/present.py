@@ -5,18 +5,19 @@ Everything that shows or exports audit rows (the audit page, its .xlsx export, a
 history, the admin) goes through `present(entry, viewer)`.
 
 **Masking rule (三员分立).** The system administrator, security administrator and audit
-administrator (`accounts.scope.has_system_role`) read who did what, when, to which object (its
+administrator (`core.roles.has_system_role`) read who did what, when, to which object (its
 type, number and region) and which fields changed. For business objects (everything outside
 accounts and tokens) they do not see the values before and after, the object's description (it
 can quote a figure) or the reason text: those read 「已隐藏」. Account records — the objects
 their own work is about — are shown to them in full. Business users see everything in their
-scope (`accounts.scope.visible_audit`).
+scope (`audit.scope.visible_audit`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -105,6 +106,22 @@ def _model(object_type: str):
         return None
 
 
+@lru_cache(maxsize=1)
+def _status_labels() -> dict[str, str]:
+    """A `status` code outside its model's row (a nested state) → the label of the first
+    installed model whose status field has that choice (the apps register their models; the
+    audit log imports none of them)."""
+    out: dict[str, str] = {}
+    for model in apps.get_models():
+        try:
+            f = model._meta.get_field("status")
+        except FieldDoesNotExist:
+            continue
+        for code, label in getattr(f, "flatchoices", None) or ():
+            out.setdefault(str(code), str(label))
+    return out
+
+
 def type_label(object_type: str) -> str:
     model = _model(object_type)
     if model is not None:
@@ -157,10 +174,8 @@ def show_value(model, key: str, v) -> str:
                 return str(related) if related is not None else "（已删除）"
         except (FieldDoesNotExist, ValueError):
             pass
-    from ecociv.entry.models import ValueStatus
-
-    if key == "status" and v in ValueStatus.values:
-        return str(ValueStatus(v).label)
+    if key == "status" and v in _status_labels():
+        return _status_labels()[v]
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
@@ -181,7 +196,7 @@ def show_value(model, key: str, v) -> str:
 
 def masks_values(viewer, object_type: str) -> bool:
     """The one rule: a system role does not see business values (see the module docstring)."""
-    from ecociv.accounts.scope import has_system_role
+    from ecociv.core.roles import has_system_role
 
     return has_system_role(viewer) and not object_type.startswith(NON_BUSINESS_TYPES)
 

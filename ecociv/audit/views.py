@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from openpyxl import Workbook
 
-from ecociv.accounts.scope import visible_audit
 from ecociv.audit.present import action_choices, present, type_choices
+from ecociv.audit.scope import visible_audit
 from ecociv.core.xlsx import add_sheet, response
 
 FILTERS = ("object_type", "object_id", "user", "action", "date_from", "date_to", "q")

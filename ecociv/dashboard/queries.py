@@ -7,12 +7,12 @@ from collections import OrderedDict, defaultdict
 
 from django.db.models import Max
 
-from ecociv.accounts.scope import visible_regions
 from ecociv.assessment.engine import Assessment, IndicatorResult, assess_many, number
 from ecociv.assessment.present import ASSESSED_LEVELS, value_text
 from ecociv.core.targets import Status, format_decimal
 from ecociv.entry.models import IndicatorValue, Task, TaskItem, TaskStatus, ValueStatus
 from ecociv.regions.models import Region
+from ecociv.regions.scope import visible_regions
 
 STATUS_ORDER = [Status.MET, Status.NOT_MET, Status.PENDING, Status.MISSING, Status.NOT_APPLICABLE]
 STATUS_COLORS = {Status.MET: "#43a047", Status.NOT_MET: "#e53935", Status.PENDING: "#ffb300",

@@ -3,12 +3,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from openpyxl import Workbook
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.assessment.engine import assess, number
 from ecociv.assessment.present import default_year, unit_text, value_cell, value_text, year_choices
 from ecociv.core.xlsx import add_sheet, response, status_fill
 from ecociv.dashboard import queries as q
 from ecociv.regions.models import Level, Region
+from ecociv.regions.scope import get_region_for_user, visible_regions
 
 
 def _top_region(user) -> Region | None:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ecociv.accounts.scope import region_in_scope
 from ecociv.core.tabular import TableError, read_table
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
 from ecociv.entry.models import Evidence, IndicatorValue, ValueStatus, lock_message
 from ecociv.entry.scope import can_administer_tasks, can_fill
 from ecociv.regions.models import Region
+from ecociv.regions.scope import region_in_scope
 from ecociv.standards.models import Indicator, Standard
 
 # The long format's headers, exactly as users type them (PRODUCT §3; `ecociv import-values`).

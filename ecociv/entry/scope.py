@@ -1,4 +1,4 @@
-"""Who may see and do what with tasks and values. Built on accounts.scope (the region
+"""Who may see and do what with tasks and values. Built on regions.scope (the region
 subtree); adds the department rule for fillers and the level rule for reopening.
 
 Not in scope → Http404 (also for a filler asking for another department's task: we do not
@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ecociv.accounts.models import Role
-from ecociv.accounts.scope import region_in_scope, visible_regions
+from ecociv.core.roles import Role
+from ecociv.regions.scope import region_in_scope, visible_regions
 
 REVIEW_ROLES = {Role.REVIEWER, Role.ADMIN, Role.SUPERIOR_REVIEWER}
 NOT_FOUND = "任务不存在或不在您的管辖范围内"

@@ -1,6 +1,6 @@
 """Every write of the review page: upload a document, store its facts, accept or reject a fact.
 
-Each action is atomic, checks permission through accounts.scope (another county's document →
+Each action is atomic, checks permission through regions.scope (another county's document →
 404, a read-only role → 403) and writes an audit row. Accepting is the only way a figure from
 a document becomes data, and it becomes a DRAFT that the entry review must still pass.
 """
@@ -19,7 +19,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.audit.actions import record
 from ecociv.core.background import start_thread
 from ecociv.entry.actions.evidence import add_evidence, attach_file
@@ -29,6 +28,7 @@ from ecociv.entry.models import IndicatorValue, Task
 from ecociv.entry.writer import ValueWrite, write_values
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus, SourceDocument
 from ecociv.extraction.textio import IMAGE_SUFFIXES, DocumentError, kind_of, read_bytes
+from ecociv.regions.scope import get_region_for_user, visible_regions
 
 # Below this many characters the extractor runs inside the upload request (60 KB of text takes
 # ≈ 0.2 s, benchmarks/extraction); longer documents run in a thread while the page shows a status.
@@ -178,7 +178,7 @@ def _most_common(items) -> str | None:
 def _region_named(user, name: str, *, within):
     """The region the document names, if the uploader may write it and it lies under the region
     holding the document: a document never moves out of the scope it was uploaded to."""
-    from ecociv.accounts.scope import can_administer
+    from ecociv.regions.scope import can_administer
 
     for r in visible_regions(user).filter(name=name, path__startswith=within.path):
         if can_administer(user, r):

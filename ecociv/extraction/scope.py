@@ -1,11 +1,11 @@
-"""Who may see an uploaded document: whoever sees its region (accounts.scope). Not in scope →
+"""Who may see an uploaded document: whoever sees its region (regions.scope). Not in scope →
 Http404, so another county cannot even learn that a document exists."""
 from __future__ import annotations
 
 from django.http import Http404
 
-from ecociv.accounts.scope import region_in_scope, visible_regions
 from ecociv.extraction.models import Fact, SourceDocument
+from ecociv.regions.scope import region_in_scope, visible_regions
 
 NOT_FOUND = "文档不存在或不在您的管辖范围内"
 

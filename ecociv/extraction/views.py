@@ -16,11 +16,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import can_administer, visible_regions
 from ecociv.core.files import stored_file_response
 from ecociv.extraction import actions
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus
 from ecociv.extraction.scope import get_document_for_user, get_fact_for_user, visible_documents
+from ecociv.regions.scope import can_administer, visible_regions
 
 COMPARATORS = {"=": "", ">=": "不少于", "<=": "不超过", "up": "增加", "down": "减少"}
 KIND_LABELS = {"project": "项目", "fund": "资金", "activity": "活动"}

@@ -176,7 +176,7 @@ def save_letter(*, by, region, year: int, title: str, parties: str, signed_on=No
 
 def add_kind(*, by, group: str, name: str, unit: str = "") -> Kind:
     """An office's own category (项目类别 or activity kind)."""
-    from ecociv.accounts.models import Role
+    from ecociv.core.roles import Role
 
     if not (by.is_superuser or by.role == Role.ADMIN):
         raise PermissionDenied("仅创建办管理员可以增加类别")
@@ -192,7 +192,7 @@ def add_kind(*, by, group: str, name: str, unit: str = "") -> Kind:
 
 def upload_rules(*, by, name: str, content: str) -> RankingRules:
     """Another 考核 rules file; checked before it replaces the active one."""
-    from ecociv.accounts.models import Role
+    from ecociv.core.roles import Role
     from ecociv.ledger.ranking import RulesError, parse_rules
 
     if not (by.is_superuser or by.role == Role.ADMIN):

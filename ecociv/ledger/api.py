@@ -1,9 +1,9 @@
 from ninja import Router
 
-from ecociv.accounts.scope import get_region_for_user
 from ecociv.core.apidocs import YearPath
 from ecociv.ledger.ranking import active_rules, rank_children, rank_departments
 from ecociv.ledger.summary import ledger_summary
+from ecociv.regions.scope import get_region_for_user
 
 router = Router(tags=["工作台账"])
 

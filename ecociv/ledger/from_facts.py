@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ecociv.accounts.scope import get_region_for_user
 from ecociv.audit.actions import record
 from ecociv.ledger import kinds
 from ecociv.ledger.actions import LedgerError
 from ecociv.ledger.engine import MoneyError, parse_wan, plain
 from ecociv.ledger.models import SOURCE_FIELDS, Activity, Fund, Project
 from ecociv.ledger.scope import require_manage
+from ecociv.regions.scope import get_region_for_user
 
 TARGETS = {"project": "重点项目（计划投资）", "fund": "资金（预算）", "activity": "创建活动与执法（数量）"}
 MONEY_UNITS = ("元", "万元", "亿元", "万", "亿")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ecociv.accounts.scope import region_in_scope
 from ecociv.core.tabular import TableError, read_table
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
 from ecociv.ledger import engine, kinds
@@ -29,6 +28,7 @@ from ecociv.ledger.models import (
 )
 from ecociv.ledger.scope import can_manage
 from ecociv.regions.models import Region
+from ecociv.regions.scope import region_in_scope
 
 MONTHS = [f"{m}月执行(万元)" for m in range(1, 13)]
 

@@ -1,4 +1,4 @@
-"""Who may read and change the ledger. Built on accounts.scope (the region subtree).
+"""Who may read and change the ledger. Built on regions.scope (the region subtree).
 
 Everyone with business scope reads the ledgers of their subtree (the ledger is the office's
 shared record, not one department's work). Writing — imports, entries, rankings — is the
@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ecociv.accounts.models import Role
-from ecociv.accounts.scope import can_administer, region_in_scope, visible_regions
+from ecociv.core.roles import Role
+from ecociv.regions.scope import can_administer, region_in_scope, visible_regions
 
 NOT_FOUND = "台账记录不存在或不在您的管辖范围内"
 

@@ -143,7 +143,7 @@ def ledger_summary(region: Region, year: int, *, user=None, today: dt.date | Non
     """The contract object of `ecociv ledger summary --json`. With `user`, the region must be in
     their scope (Http404 otherwise), as for every read of user data."""
     if user is not None:
-        from ecociv.accounts.scope import get_region_for_user
+        from ecociv.regions.scope import get_region_for_user
 
         region = get_region_for_user(user, region.code)
     today = today or dt.date.today()

@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.core.files import stored_file_response
 from ecociv.ledger import actions, engine, excel, kinds, ranking, summary
 from ecociv.ledger.importing import KINDS, SPECS, ImportFileError, plan_import
@@ -34,6 +33,7 @@ from ecociv.ledger.models import (
     Responsibility,
 )
 from ecociv.ledger.scope import can_manage, can_update_progress, get_entry_for_user
+from ecociv.regions.scope import get_region_for_user, visible_regions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,5 +1,5 @@
 """Writes of the monitoring app: recording a run, and feeding computed figures into indicator
-values. Each is atomic, permission-checked through accounts.scope, and audited."""
+values. Each is atomic, permission-checked through regions.scope, and audited."""
 from __future__ import annotations
 
 import re
@@ -7,11 +7,11 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from ecociv.accounts.scope import get_region_for_user
 from ecociv.audit.actions import record
 from ecociv.monitoring.feed import FeedError, codes_for, measures
 from ecociv.monitoring.models import MonitoringRun, RunState
 from ecociv.monitoring.scope import get_run_for_user
+from ecociv.regions.scope import get_region_for_user
 
 GB2260 = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
 

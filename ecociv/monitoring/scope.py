@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ecociv.accounts.scope import can_administer, visible_regions
 from ecociv.monitoring.models import MonitoringRun
+from ecociv.regions.scope import can_administer, visible_regions
 
 
 def visible_runs(user):

@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import get_region_for_user
 from ecociv.core.background import stale_limit
 from ecociv.monitoring import runs, samples
 from ecociv.monitoring.actions import RerunError, create_run, rerun, summary_text
@@ -17,6 +16,7 @@ from ecociv.monitoring.engine.rules import load_rules
 from ecociv.monitoring.feed import FeedError
 from ecociv.monitoring.models import RunKind, RunState
 from ecociv.monitoring.scope import can_rerun, get_run_for_user, visible_runs, writable_regions
+from ecociv.regions.scope import get_region_for_user
 
 LEVELS = {1: "优", 2: "良", 3: "轻度污染", 4: "中度污染", 5: "重度污染", 6: "严重污染"}
 # (key, label, unit) of the annual air results, in the order HJ 663 reports them.

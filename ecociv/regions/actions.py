@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record, snapshot
 from ecociv.core.tabular import TableError, read_table
 from ecociv.regions.models import (
@@ -19,6 +18,7 @@ from ecociv.regions.models import (
     Terrain,
     Zone,
 )
+from ecociv.regions.scope import region_in_scope
 
 HEADERS = {
     "区划代码": "code", "代码": "code", "code": "code",

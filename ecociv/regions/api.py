@@ -1,8 +1,8 @@
 from ninja import Router
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.core.apidocs import responses
 from ecociv.regions.management.commands.regions import region_json
+from ecociv.regions.scope import get_region_for_user, visible_regions
 
 router = Router(tags=["行政区划"])
 

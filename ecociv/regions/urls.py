@@ -8,5 +8,4 @@ urlpatterns = [
     path("import/", views.import_view, name="import"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.edit, name="edit"),
-    path("<str:code>/targets/<int:year>/", views.targets, name="targets"),
 ]

@@ -4,10 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.regions.actions import RegionImportError, import_regions, update_region
 from ecociv.regions.models import Region
-from ecociv.regions.scope import can_import_regions, require_region_import
+from ecociv.regions.scope import (
+    can_import_regions,
+    get_region_for_user,
+    require_region_import,
+    visible_regions,
+)
 
 
 @login_required
@@ -34,11 +38,9 @@ def can_write_region(user, region) -> bool:
 def detail(request, code):
     region = get_region_for_user(request.user, code)
     children = visible_regions(request.user).filter(parent=region)
-    from ecociv.standards.resolve import standard_for
-
     return render(request, "regions/detail.html", {
         "region": region, "children": children, "links": region.links_up.select_related("parent"),
-        "departments": region.departments.all(), "standard": standard_for(region, timezone.localdate().year),
+        "departments": region.departments.all(),
         "this_year": timezone.localdate().year - 1, "can_edit": can_write_region(request.user, region),
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
     })
@@ -76,48 +78,3 @@ def import_view(request):
         except RegionImportError as exc:
             problems = exc.problems
     return render(request, "regions/import.html", {"problems": problems})
-
-
-@login_required
-def targets(request, code, year):
-    """Per region-year: the standard in force, each indicator's catalogue target for this
-    region's class, and the local override / superior-assigned target with its source."""
-    from ecociv.accounts.scope import can_administer
-    from ecociv.core.targets import OP_LABELS, OPS
-    from ecociv.standards.actions import ActionError, choose_standard, set_region_target
-    from ecociv.standards.models import RegionTarget, Standard
-    from ecociv.standards.resolve import applied_many, standard_for
-
-    region = get_region_for_user(request.user, code)
-    can_edit = can_administer(request.user, region)
-    standard = standard_for(region, year)
-    error = ""
-    if request.method == "POST":
-        region = get_region_for_user(request.user, code, write=True)
-        try:
-            if request.POST.get("action") == "standard":
-                choose_standard(region, year, Standard.objects.get(code=request.POST["standard"]), by=request.user)
-                messages.success(request, f"{year} 年采用的指标体系已更新。")
-            else:
-                ind = standard.indicators.get(code=request.POST["indicator"])
-                set_region_target(region, year, ind, kind=request.POST["kind"], op=request.POST["op"],
-                                  value=request.POST.get("value") or None, text=request.POST.get("text", ""),
-                                  source_document=request.POST.get("source_document", ""), by=request.user)
-                messages.success(request, f"指标 {ind.code} 的{RegionTarget.Kind(request.POST['kind']).label}已保存。")
-            return redirect("regions:targets", code=code, year=year)
-        except (ActionError, ValueError, ArithmeticError) as exc:
-            error = str(exc) or "目标值不是有效数值"
-    local = {(t.indicator_id, t.kind): t for t in RegionTarget.objects.filter(region=region, year=year)}
-    rows = []
-    if standard:
-        inds = list(standard.indicators.filter(sub_items__isnull=True).prefetch_related("targets")
-                .order_by("order"))
-        applied = applied_many(region, year, inds)
-        for ind in inds:
-            a = applied[ind.pk]
-            rows.append({"ind": ind, "target": a.catalogue, "applied": a,
-                         "override": local.get((ind.pk, "override")), "assigned": local.get((ind.pk, "assigned"))})
-    return render(request, "regions/targets.html", {
-        "region": region, "year": year, "standard": standard, "rows": rows, "can_edit": can_edit, "error": error,
-        "ops": [(o, OP_LABELS[o]) for o in OPS], "standards": Standard.objects.all(), "years": range(year - 3, year + 2),
-    })

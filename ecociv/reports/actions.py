@@ -13,9 +13,9 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
-from ecociv.accounts.scope import can_administer, region_in_scope
 from ecociv.audit.actions import record
 from ecociv.core.background import start_thread, write_retrying
+from ecociv.regions.scope import can_administer, region_in_scope
 from ecociv.reports import docx as docx_render
 from ecociv.reports.document import Document, Table
 from ecociv.reports.generate import ReportError, batch_regions, check_request, generate, generate_batch

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from ecociv.accounts.scope import region_in_scope
+from ecociv.regions.scope import region_in_scope
 from ecociv.reports import docx as docx_render
 from ecociv.reports import pdf as pdf_render
 from ecociv.reports.data import collect
@@ -93,7 +93,7 @@ def generate(region, year: int, kind: str, fmt: str, *, user, today: dt.date | N
 def batch_regions(parent, user):
     """The child regions a batch covers: the parent's direct children that are assessed
     (cities or counties), in the user's scope, in code order."""
-    from ecociv.accounts.scope import visible_regions
+    from ecociv.regions.scope import visible_regions
 
     return list(visible_regions(user).filter(parent=parent, level__in=("city", "county")).order_by("code"))
 

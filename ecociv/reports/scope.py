@@ -1,7 +1,7 @@
 """Reads of report jobs: a job is its creator's, and only while the region is still in their scope."""
 from django.http import Http404
 
-from ecociv.accounts.scope import region_in_scope
+from ecociv.regions.scope import region_in_scope
 from ecociv.reports.models import ReportJob
 
 

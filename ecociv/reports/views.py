@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ecociv.accounts.scope import get_region_for_user, visible_regions
 from ecociv.assessment.present import default_year, year_choices
+from ecociv.regions.scope import get_region_for_user, visible_regions
 from ecociv.reports import actions
 from ecociv.reports.generate import SUPPORTED, batch_regions
 from ecociv.reports.models import ReportFormat, ReportKind, ReportTemplate

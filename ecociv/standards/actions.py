@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ecociv.accounts.scope import require_admin, require_catalogue_admin
 from ecociv.audit.actions import record, snapshot
 from ecociv.core.targets import NUMERIC_OPS, OPS, normalize_class
+from ecociv.regions.scope import require_admin
 from ecociv.standards.loader import StandardData
 from ecociv.standards.models import Indicator, RegionStandard, RegionTarget, Standard, Target
+from ecociv.standards.scope import require_catalogue_admin
 
 INDICATOR_FIELDS = ["area", "task", "name", "unit", "type", "applies_to", "coastal_only", "direction",
                     "definition", "method", "data_source", "lead_department", "aliases", "allow_over_100",

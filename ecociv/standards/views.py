@@ -5,11 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from ecociv.accounts.scope import can_edit_catalogue
-from ecociv.core.targets import CLASS_LABELS, OPS
-from ecociv.standards.actions import INDICATOR_FIELDS, ActionError, correct_indicator, load_standard
+from ecociv.core.targets import CLASS_LABELS, OP_LABELS, OPS
+from ecociv.regions.scope import can_administer, get_region_for_user
+from ecociv.standards.actions import (
+    INDICATOR_FIELDS,
+    ActionError,
+    choose_standard,
+    correct_indicator,
+    load_standard,
+    set_region_target,
+)
 from ecociv.standards.loader import StandardFileError, parse_text
-from ecociv.standards.models import AppliesTo, Direction, Indicator, IndicatorType, Standard
+from ecociv.standards.models import AppliesTo, Direction, Indicator, IndicatorType, RegionTarget, Standard
+from ecociv.standards.resolve import applied_many, standard_for
+from ecociv.standards.scope import can_edit_catalogue
 
 
 def _is_admin(user):
@@ -97,4 +106,47 @@ def edit_indicator(request, code, icode):
         "ind": ind, "standard": ind.standard, "targets": list(ind.targets.all()), "error": error,
         "ops": OPS, "classes": CLASS_LABELS.items(), "types": IndicatorType.choices,
         "applies": AppliesTo.choices, "directions": Direction.choices, "fields": INDICATOR_FIELDS,
+    })
+
+
+@login_required
+def region_targets(request, code, year):
+    """Per region-year: the standard in force, each indicator's catalogue target for this
+    region's class, and the local override / superior-assigned target with its source."""
+    from ecociv.core.targets import OPS
+    from ecociv.standards.actions import ActionError
+    from ecociv.standards.models import Standard
+
+    region = get_region_for_user(request.user, code)
+    can_edit = can_administer(request.user, region)
+    standard = standard_for(region, year)
+    error = ""
+    if request.method == "POST":
+        region = get_region_for_user(request.user, code, write=True)
+        try:
+            if request.POST.get("action") == "standard":
+                choose_standard(region, year, Standard.objects.get(code=request.POST["standard"]), by=request.user)
+                messages.success(request, f"{year} 年采用的指标体系已更新。")
+            else:
+                ind = standard.indicators.get(code=request.POST["indicator"])
+                set_region_target(region, year, ind, kind=request.POST["kind"], op=request.POST["op"],
+                                  value=request.POST.get("value") or None, text=request.POST.get("text", ""),
+                                  source_document=request.POST.get("source_document", ""), by=request.user)
+                messages.success(request, f"指标 {ind.code} 的{RegionTarget.Kind(request.POST['kind']).label}已保存。")
+            return redirect("standards:region_targets", code=code, year=year)
+        except (ActionError, ValueError, ArithmeticError) as exc:
+            error = str(exc) or "目标值不是有效数值"
+    local = {(t.indicator_id, t.kind): t for t in RegionTarget.objects.filter(region=region, year=year)}
+    rows = []
+    if standard:
+        inds = list(standard.indicators.filter(sub_items__isnull=True).prefetch_related("targets")
+                .order_by("order"))
+        applied = applied_many(region, year, inds)
+        for ind in inds:
+            a = applied[ind.pk]
+            rows.append({"ind": ind, "target": a.catalogue, "applied": a,
+                         "override": local.get((ind.pk, "override")), "assigned": local.get((ind.pk, "assigned"))})
+    return render(request, "standards/region_targets.html", {
+        "region": region, "year": year, "standard": standard, "rows": rows, "can_edit": can_edit, "error": error,
+        "ops": [(o, OP_LABELS[o]) for o in OPS], "standards": Standard.objects.all(), "years": range(year - 3, year + 2),
     })

@@ -23,7 +23,8 @@ SYSTEM_ROLE_MODULES = {"web", "standards", "audit"}
 
 
 def navigation(request):
-    from ecociv.accounts.scope import can_read_audit, has_system_role
+    from ecociv.audit.scope import can_read_audit
+    from ecociv.core.roles import has_system_role
 
     items = []
     user = getattr(request, "user", None)

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ecociv.accounts.models import Department, Role, User
+from ecociv.accounts.models import Department, User
 from ecociv.audit.actions import record, snapshot
+from ecociv.core.roles import Role
 from ecociv.core.targets import RegionClass, select_target
 from ecociv.entry.models import IndicatorValue, ValueSource, ValueStatus
 from ecociv.regions.models import Region, RegionLink

@@ -37,7 +37,7 @@ def _task_items(tasks, on):
 
 
 def todos(user) -> list[Todo]:
-    from ecociv.accounts.scope import has_system_role
+    from ecociv.core.roles import has_system_role
 
     if not user.is_authenticated or has_system_role(user):
         return []
@@ -52,9 +52,9 @@ def todos(user) -> list[Todo]:
 
 
 def _entry_todos(user) -> list[Todo]:
-    from ecociv.accounts.scope import visible_regions
     from ecociv.entry.models import IndicatorValue, TaskStatus, ValueStatus
     from ecociv.entry.scope import REVIEW_ROLES, can_fill, visible_tasks
+    from ecociv.regions.scope import visible_regions
 
     on = timezone.localdate()
     out = []

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from ecociv.accounts.scope import has_system_role, visible_regions
+from ecociv.core.roles import has_system_role
 from ecociv.entry.models import IndicatorValue, ValueStatus
+from ecociv.regions.scope import visible_regions
 from ecociv.standards.models import Standard
 from ecociv.web.todo import todos
 

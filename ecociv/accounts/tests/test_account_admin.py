@@ -1,8 +1,9 @@
 import pytest
 
-from ecociv.accounts.models import Role, User
+from ecociv.accounts.models import User
 from ecociv.audit.models import AuditLog
 from ecociv.conftest import make_user
+from ecociv.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from ecociv.accounts.models import ApiToken, Role, User
+from ecociv.accounts.models import ApiToken, User
 from ecociv.audit.models import AuditLog
 from ecociv.conftest import PASSWORD, make_user
+from ecociv.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -72,7 +72,7 @@ def test_system_roles_see_no_business_data(client, world, role, attached):
 
     user = make_user(f"{role}_{attached}", role, world.county if attached else None)
     client.force_login(user)
-    for url in ("/regions/870121/", "/regions/870121/targets/2024/", "/dashboard/region/870121/2024/",
+    for url in ("/regions/870121/", "/standards/targets/870121/2024/", "/dashboard/region/870121/2024/",
                 "/dashboard/matrix/870100/2024/", "/api/v1/regions/870121", "/api/v1/assessment/870121/2024"):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/v1/regions/").json() == []

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(db):
-    from ecociv.accounts.system import system_user
+    from ecociv.core.system import system_user
     from ecociv.web.demo import DEMO_PASSWORD, build_demo
 
     ensure_standards()

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecociv.accounts.models import Department
-from ecociv.accounts.scope import region_in_scope
 from ecociv.audit.actions import record
 from ecociv.entry.errors import EntryError, ValueConflict
 from ecociv.entry.models import Task, TaskItem
 from ecociv.entry.scope import can_administer_tasks, can_fill
 from ecociv.entry.task_status import refresh_task_status
+from ecociv.regions.scope import region_in_scope
 from ecociv.standards import resolve
 
 

@@ -2,8 +2,9 @@
 on pages, API, downloads and exports."""
 import pytest
 
-from ecociv.accounts.models import Department, Role
+from ecociv.accounts.models import Department
 from ecociv.conftest import make_user
+from ecociv.core.roles import Role
 from ecociv.entry.actions.evidence import add_evidence
 from ecociv.entry.actions.values import save_value
 

@@ -2,9 +2,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from ecociv.accounts.models import Role
 from ecociv.audit.models import AuditLog
 from ecociv.conftest import make_user
+from ecociv.core.roles import Role
 from ecociv.entry.actions.review import approve_task, approve_values, reopen_value, return_value, submit_task
 from ecociv.entry.actions.values import save_value
 from ecociv.entry.errors import EntryError, SubmitBlocked

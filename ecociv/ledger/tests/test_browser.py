@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def ledger_world(world):
-    from ecociv.accounts.system import system_user
+    from ecociv.core.system import system_user
     from ecociv.ledger.demo import build_ledger_demo
 
     build_ledger_demo(world.city, [world.county, world.other_county], by=system_user(), strong={"870121"})

@@ -86,19 +86,19 @@ def test_county_admin_records_a_superior_target_with_its_source(client, world):
     from ecociv.standards.models import RegionTarget
 
     client.force_login(world.admin)
-    resp = client.post("/regions/870121/targets/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
+    resp = client.post("/standards/targets/870121/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
                                                          "value": "86.5", "source_document": "市目标责任书"})
     assert resp.status_code == 302
     rt = RegionTarget.objects.get(region=world.county, year=2025, indicator__code="7.1")
     assert str(rt.value.normalize()) == "86.5" and rt.source_document == "市目标责任书"
     assert AuditLog.objects.filter(action="region_target.assigned", region=world.county).exists()
-    html = client.get("/regions/870121/targets/2025/").content.decode()
+    html = client.get("/standards/targets/870121/2025/").content.decode()
     assert "≥86.5" in html and "市目标责任书" in html
 
 
 def test_targets_page_scope(client, world):
     client.force_login(world.viewer)
-    assert client.get("/regions/870121/targets/2025/").status_code == 200
-    assert client.post("/regions/870121/targets/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
+    assert client.get("/standards/targets/870121/2025/").status_code == 200
+    assert client.post("/standards/targets/870121/2025/", {"indicator": "7.1", "kind": "assigned", "op": ">=",
                                                          "value": "1", "source_document": "x"}).status_code == 403
-    assert client.get("/regions/870122/targets/2025/").status_code == 404
+    assert client.get("/standards/targets/870122/2025/").status_code == 404

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.skipif(not apps.is_installed("ecociv.ledger"), reason="
 
 
 def test_demo_county_summary_agrees_with_engine_and_ledger(db):
-    from ecociv.accounts.system import system_user
     from ecociv.conftest import ensure_standards
+    from ecociv.core.system import system_user
     from ecociv.ledger.summary import ledger_summary
     from ecociv.regions.models import Region
     from ecociv.web.demo import build_demo

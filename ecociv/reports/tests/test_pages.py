@@ -60,8 +60,8 @@ def test_out_of_scope_region_gets_404_and_no_job(client, filled):
 
 
 def test_system_roles_see_no_reports(client, filled):
-    from ecociv.accounts.models import Role
     from ecociv.conftest import make_user
+    from ecociv.core.roles import Role
 
     sysadmin = make_user("sys1", Role.SYSADMIN, filled.county)
     client.force_login(sysadmin)

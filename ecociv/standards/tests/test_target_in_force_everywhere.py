@@ -29,8 +29,8 @@ def overridden(world):
     item = task.items.get(indicator=ind)
     filler = world.filler
     if task.department_id != world.env_dept.pk:
-        from ecociv.accounts.models import Role
         from ecociv.conftest import make_user
+        from ecociv.core.roles import Role
 
         filler = make_user("jia_filler_29", Role.FILLER, world.county, task.department)
     return task, item, ind, filler

@@ -4,7 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ecociv.accounts.models import Role, User
+from ecociv.accounts.models import User
+from ecociv.core.roles import Role
 from ecociv.entry.models import IndicatorValue
 from ecociv.regions.models import Region
 

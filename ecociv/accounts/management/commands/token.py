@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ecociv.accounts import tokens
 from ecociv.accounts.models import ApiToken, TokenScope, User
-from ecociv.accounts.system import system_user
+from ecociv.core.system import system_user
 
 
 class Command(BaseCommand):

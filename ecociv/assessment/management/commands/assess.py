@@ -3,10 +3,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from ecociv.accounts.scope import get_region_for_user
-from ecociv.accounts.system import operator
 from ecociv.assessment.engine import assess, assessment_json
+from ecociv.core.system import operator
 from ecociv.core.targets import format_decimal
+from ecociv.regions.scope import get_region_for_user
 
 
 class Command(BaseCommand):

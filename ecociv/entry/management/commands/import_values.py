@@ -6,7 +6,7 @@ import sys
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 from ecociv.entry.actions.values import import_values
 from ecociv.entry.errors import EntryError
 from ecociv.entry.importing import ImportFileError, plan_import

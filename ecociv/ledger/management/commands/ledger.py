@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 from ecociv.ledger.importing import KINDS, ImportFileError, plan_import
 
 

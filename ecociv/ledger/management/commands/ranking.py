@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 
 
 class Command(BaseCommand):
@@ -21,7 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_user", metavar="USERNAME", help="操作人（默认内置 system 账号）")
 
     def handle(self, *args, parent, year, rules, departments, publish, json: bool, as_user, **opts):
-        from ecociv.accounts.scope import get_region_for_user
         from ecociv.ledger.ranking import (
             RulesError,
             active_rules,
@@ -29,6 +28,7 @@ class Command(BaseCommand):
             rank_children,
             rank_departments,
         )
+        from ecociv.regions.scope import get_region_for_user
 
         by = operator(as_user)
         try:

@@ -98,7 +98,7 @@ def check_feed_arguments(o: dict, *, need_region: bool = False) -> None:
 def feed(cmd, kind: str, inputs: list[dict], params: dict, results: dict, o: dict) -> None:
     from django.http import Http404
 
-    from ecociv.accounts.system import operator
+    from ecociv.core.system import operator
     from ecociv.monitoring.actions import summary_text
     from ecociv.monitoring.feed import FeedError
     from ecociv.monitoring.runs import feed_from_command

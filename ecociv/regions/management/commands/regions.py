@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 from ecociv.regions.actions import RegionImportError, import_regions
 from ecociv.regions.models import Region
 

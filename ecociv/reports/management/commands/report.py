@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from ecociv.accounts.scope import get_region_for_user
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
+from ecociv.regions.scope import get_region_for_user
 from ecociv.reports.docx import TemplateError
 from ecociv.reports.generate import ReportError, batch_regions, generate, generate_batch
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 from ecociv.standards.actions import ActionError, load_standard
 from ecociv.standards.loader import BUILTIN_FILES, DATA_DIR, StandardFileError, parse_file
 from ecociv.standards.models import Standard

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from ecociv.accounts.system import operator
+from ecociv.core.system import operator
 from ecociv.standards.models import Standard
 from ecociv.web.demo import build_demo
 
