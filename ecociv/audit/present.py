@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "user.enable": "启用账户", "user.disable": "停用账户", "user.reset_password": "重置密码", "user.grant": "授予角色与范围",  # nosec B105  # a label or the documented development/demo password, not a secret
     "user.password_change": "修改密码", "token.create": "创建 API 令牌", "token.revoke": "撤销 API 令牌",
     "import.check": "预检导入文件", "import.start": "开始导入", "import.rerun": "重新开始导入",
+    "import.finish": "导入完成", "import.fail": "导入失败", "monitoring.finish": "监测评价完成",
+    "monitoring.fail": "监测评价失败", "report.start": "开始生成报告", "report.finish": "报告生成完成",
+    "report.fail": "报告生成失败",
     "monitoring.feed": "监测结果写入指标", "admin.create": "后台新建", "admin.update": "后台修改", "admin.delete": "后台删除", "demo.load": "载入演示数据",
 }
 VERBS = {"create": "新建", "update": "修改", "delete": "删除", "save": "保存", "submit": "提交", "approve": "审核通过",
@@ -64,6 +67,8 @@ EXTRA_LABELS = {
     "department": "部门", "role": "角色", "username": "用户名", "display_name": "姓名", "is_active": "启用",
     "review_reason": "审核意见", "achieved": "是否完成", "source": "来源", "created": "新建条数",
     "password_changed_at": "密码修改时间", "reason": "原因", "accounts": "账户", "regions": "区划",  # nosec B105  # a label or the documented development/demo password, not a secret
+    "error": "错误信息", "stage": "进度", "rows": "结果行数", "bad_rows": "有问题的数据行数", "engine": "计算引擎",
+    "updated": "更新条数", "unchanged": "未变条数", "locked": "已锁定未变条数", "format": "格式", "batch": "批量生成",
     "recorded_by": "记录人", "updated_by": "修改人", "reviewed_by": "审核人", "created_by": "创建人", "parent": "上级区划",
 }
 VALUE_LABELS = {"city": "市", "county": "县", "both": "市、县", "binding": "约束性", "reference": "参考性",

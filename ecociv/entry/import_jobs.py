@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecociv.audit.actions import record
+from ecociv.core.background import write_retrying
 from ecociv.entry.errors import EntryError
 from ecociv.entry.models import ImportJob
 from ecociv.entry.scope import get_import_job_for_user, get_task_for_user, require_bulk_import
@@ -76,6 +77,26 @@ def rerun_job(job_id, *, by) -> tuple[ImportJob, bool]:
     return new, True
 
 
-def finish_job(job: ImportJob, *, counts: dict) -> None:
-    """A task's Excel upload applied in the request: the job is used up."""
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE, summary=counts, done=job.total)
+def end_job(job_id: int, *, counts: dict | None = None, error: str = "") -> None:
+    """The end of an import (the worker thread's or a task upload's in the request): 已完成 with
+    the counts, or 失败 with the message, and an audit row in the job owner's name
+    (import.finish / import.fail). Written whatever happened (core.background.write_retrying)."""
+    def write():
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update(of=("self",)).select_related("task__region", "created_by").filter(
+                pk=job_id).first()
+            if job is None:  # deleted meanwhile: nothing to end
+                return
+            before = {"state": job.state}
+            if error:
+                job.state, job.error = ImportJob.State.FAILED, error
+            else:
+                job.state, job.summary, job.done = ImportJob.State.DONE, counts or {}, job.total
+            job.heartbeat = timezone.now()
+            job.save(update_fields=["state", "error", "summary", "done", "heartbeat"])
+            region = job.task.region if job.task_id else getattr(job.created_by, "region", None)
+            record(user=job.created_by, action="import.fail" if error else "import.finish", obj=job,
+                   object_repr=f"导入 {job.file_name}", region=region, before=before,
+                   after={"state": job.state, "file": job.file_name, **({"error": error} if error else {k: n for k, n in (counts or {}).items() if k != "error"})})
+
+    write_retrying(write)

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,6 @@ from ecociv.core.background import (
     set_progress,
     stale_limit,
     start_thread,
-    write_retrying,
 )
 from ecociv.core.files import stored_file_response
 from ecociv.entry import import_jobs
@@ -121,10 +119,10 @@ def task_upload(request, task_id):
             counts = import_values(plan, by=request.user)
         except (EntryError, ImportFileError) as exc:
             error = str(exc)
-            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=error)
+            import_jobs.end_job(job.pk, error=error)
             job = None
         else:
-            import_jobs.finish_job(job, counts=counts)
+            import_jobs.end_job(job.pk, counts=counts)
             messages.success(request, f"已导入：{plan.summary()}。数值为草稿，请检查后提交。")
             return redirect("entry:task", task_id=task.pk)
     elif request.method == "POST":
@@ -199,13 +197,12 @@ def run_job(job_id: int) -> None:
             counts = import_values(plan, by=job.created_by,
                                            progress=lambda d, t: set_progress("import", job_id, d, t))
         except (EntryError, ImportFileError, PermissionDenied) as exc:
-            fields = {"state": ImportJob.State.FAILED, "error": str(exc)}
+            import_jobs.end_job(job_id, error=str(exc))
         except Exception as exc:  # the page must say it failed rather than spin for ever
             log.exception("import job %s failed", job_id)
-            fields = {"state": ImportJob.State.FAILED, "error": f"内部错误：{type(exc).__name__}: {exc}"}
+            import_jobs.end_job(job_id, error=f"内部错误：{type(exc).__name__}: {exc}")
         else:
-            fields = {"state": ImportJob.State.DONE, "summary": counts, "done": F("total")}
-        write_retrying(lambda: ImportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now(), **fields))
+            import_jobs.end_job(job_id, counts=counts)
     finally:
         clear_progress("import", job_id)
 

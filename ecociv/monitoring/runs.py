@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from ecociv.core.background import start_thread, write_retrying
-from ecociv.monitoring.actions import create_run, feed_values
+from ecociv.core.background import start_thread
+from ecociv.monitoring.actions import create_run, feed_values, finish_run
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.feed import FeedError, air_values, input_refs, water_values
 from ecociv.monitoring.models import MonitoringRun, RunKind, RunState
@@ -144,16 +144,10 @@ def execute(run_id: int) -> None:
         except Exception as exc:
             log.exception("monitoring run %s failed", run_id)
             fields = {"state": RunState.FAILED, "stage": "失败", "error": f"内部错误：{type(exc).__name__}: {exc}"}
-        _finish(run_id, fields)
+        finish_run(run_id, fields)
 
 
-def _finish(run_id: int, fields: dict) -> None:
-    """The run's end is written whatever happened (see write_retrying)."""
-    def write():
-        now = timezone.now()
-        MonitoringRun.objects.filter(pk=run_id).update(finished_at=now, heartbeat=now, **fields)
 
-    write_retrying(write)
 
 
 def _write_bad_rows(run: MonitoringRun, bad) -> None:
@@ -241,7 +235,6 @@ def feed_from_command(*, by, kind: str, inputs: list[dict], parameters: dict, re
     files = [{"role": i.get("role", ""), "name": PurePath(i["path"]).name, "path": str(Path(i["path"]).resolve()),
               "size": Path(i["path"]).stat().st_size, "sha256": i["sha256"]} for i in inputs]
     run = create_run(by=by, region=by.region, kind=kind, files=files, parameters=parameters, state=RunState.DONE)
-    MonitoringRun.objects.filter(pk=run.pk).update(results=results, stage="完成", started_at=run.created_at,
-                                                   finished_at=timezone.now())
+    finish_run(run.pk, {"results": results, "stage": "完成"}, started_at=run.created_at)
     run.refresh_from_db()
     return run, feed_run(run, by=by, year=year, base_year=base_year)

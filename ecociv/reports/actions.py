@@ -136,8 +136,11 @@ def start_job(region, year: int, kind: str, fmt: str, *, by, batch: bool = False
     total = len(batch_regions(region, by)) if batch else 1
     if batch and not total:
         raise ReportActionError(f"{region.name}没有可生成报告的下级区划（市、县）")
-    job = ReportJob.objects.create(created_by=by, region=region, year=year, kind=kind, fmt=fmt, batch=batch,
-                                   total=total, heartbeat=timezone.now())
+    with transaction.atomic():
+        job = ReportJob.objects.create(created_by=by, region=region, year=year, kind=kind, fmt=fmt, batch=batch,
+                                       total=total, heartbeat=timezone.now())
+        record(user=by, action="report.start", obj=job, object_repr=_job_repr(job), region=region,
+               after={"kind": kind, "year": year, "format": fmt, "batch": batch})
     if getattr(settings, "REPORT_JOB_THREADS", True):
         start_thread(run_job, job.pk, name=f"report-{job.pk}", beat=(ReportJob, job.pk))
     else:
@@ -159,12 +162,40 @@ def run_job(job_id: int) -> None:
         else:
             out = generate(job.region, job.year, job.kind, job.fmt, user=job.created_by)
     except (ReportError, docx_render.TemplateError, PermissionDenied, Http404) as exc:
-        fields = {"state": ReportJob.State.FAILED, "error": str(exc)}
+        end_job(job_id, error=str(exc))
     except Exception as exc:  # the page must say it failed rather than spin for ever
         log.exception("report job %s failed", job_id)
-        fields = {"state": ReportJob.State.FAILED, "error": f"内部错误：{type(exc).__name__}: {exc}"}
+        end_job(job_id, error=f"内部错误：{type(exc).__name__}: {exc}")
     else:
-        fields = {"state": ReportJob.State.DONE, "file_name": out.file_name, "result": out.data,
-                  "size": len(out.data), "done": F("total")}
-    fields["finished_at"] = timezone.now()
-    write_retrying(lambda: ReportJob.objects.filter(pk=job_id).update(heartbeat=timezone.now(), **fields))
+        end_job(job_id, file_name=out.file_name, data=out.data)
+
+
+def _job_repr(job: ReportJob) -> str:
+    return f"{job.region.name} {job.year}年 {ReportKind(job.kind).label}（{job.fmt}）"
+
+
+def end_job(job_id: int, *, file_name: str = "", data: bytes = b"", error: str = "") -> None:
+    """The end of a report job: 已完成 with its file, or 失败 with the message, and an audit row
+    in the job owner's name (report.finish with the file's name, size and sha256 / report.fail).
+    Written whatever happened (core.background.write_retrying)."""
+    def write():
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update(of=("self",)).select_related("region", "created_by").filter(
+                pk=job_id).first()
+            if job is None:  # deleted meanwhile: nothing to end
+                return
+            before = {"state": job.state}
+            now = timezone.now()
+            if error:
+                fields = {"state": ReportJob.State.FAILED, "error": error}
+                after = {"state": ReportJob.State.FAILED, "error": error}
+            else:
+                fields = {"state": ReportJob.State.DONE, "file_name": file_name, "result": data, "size": len(data),
+                          "done": F("total")}
+                after = {"state": ReportJob.State.DONE, "file": file_name, "size": len(data),
+                         "sha256": hashlib.sha256(data).hexdigest()}
+            ReportJob.objects.filter(pk=job_id).update(heartbeat=now, finished_at=now, **fields)
+            record(user=job.created_by, action="report.fail" if error else "report.finish", obj=job,
+                   object_repr=_job_repr(job), region=job.region, before=before, after=after)
+
+    write_retrying(write)
