@@ -147,6 +147,19 @@ def test_an_over_size_request_is_refused_from_its_header(client, world, settings
     assert resp.status_code == 413 and "超过上限 1 MB" in resp.json()["detail"]
 
 
+def test_a_body_without_a_length_is_refused_naming_the_limit(client, world):
+    # Chunked: no Content-Length to check before reading (Django would read the body as empty).
+    client.force_login(world.city_admin)
+    resp = client.post("/entry/import/", b"x" * 100, content_type="text/csv", CONTENT_LENGTH="",
+                       HTTP_TRANSFER_ENCODING="chunked")
+    assert resp.status_code == 411 and "REQUEST_MAX_MB" in resp.content.decode()
+    resp = client.post("/monitoring/", b"x", content_type="text/csv", CONTENT_LENGTH="", HTTP_TRANSFER_ENCODING="chunked")
+    assert resp.status_code == 411 and "MONITORING_UPLOAD_MAX_MB" in resp.content.decode()
+    resp = client.post("/api/v1/entry/tasks/1/submit", b"{}", content_type="application/json", CONTENT_LENGTH="",
+                       HTTP_TRANSFER_ENCODING="chunked")
+    assert resp.status_code == 411 and "分块传输" in resp.json()["detail"]
+
+
 def test_a_ten_megabyte_text_is_refused_by_its_character_count(client, world):
     from ecociv.extraction.models import SourceDocument
 

@@ -4,6 +4,7 @@ development key refused."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +55,16 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
         assert "gunicorn" in (resp.headers.get("Server") or "")
         css = _get(f"http://127.0.0.1:{port}/static/ecociv/app.css")
         assert css.status == 200 and len(css.read()) > 100
+
+        # Through gunicorn, a body sent in chunks (no Content-Length) is refused before it is read.
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(b"POST /api/v1/entry/tasks/1/submit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      b"Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                      b"10\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n")
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        assert reply.split(b"\r\n")[0].endswith(b"411 Length Required") and b"REQUEST_MAX_MB" in reply
 
         # The worker is there: a job queued now is run without anyone starting anything.
         from ecociv.core.background import start_thread
