@@ -149,6 +149,9 @@ REQUEST_MAX_MB = env_int("REQUEST_MAX_MB", UPLOAD_MAX_MB + 1, minimum=1)
 DOCUMENT_MAX_CHARS = env_int("DOCUMENT_MAX_CHARS", 300_000, minimum=1000)
 DOCUMENT_MAX_FACTS = env_int("DOCUMENT_MAX_FACTS", 5_000, minimum=10)
 MONITORING_UPLOAD_MAX_MB = env_int("MONITORING_UPLOAD_MAX_MB", 500, minimum=1)
+# Rows of one monitoring data file on the page (≈ 230 stations × a year of hourly data);
+# counted before the run is queued. Larger data sets belong to `ecociv air-eval`.
+MONITORING_MAX_ROWS = env_int("MONITORING_MAX_ROWS", 2_000_000, minimum=1)
 # A monitoring run or page import whose heartbeat is older than this is shown as 已中断 and
 # may be started again (ecociv/core/background.py); its process beats every limit/5 (≤ 1 min).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 10, minimum=1)

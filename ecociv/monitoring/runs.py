@@ -90,7 +90,50 @@ def check_upload(f, label: str, suffixes=SUFFIXES["data"]) -> str:
         if b"\x00" in head:
             raise UploadError(f"{label}“{f.name}”不是文本文件")
     f.seek(0)
+    _check_rows(f, label, suffix)
+    f.seek(0)
     return suffix
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "MONITORING_MAX_ROWS", 2_000_000))
+
+
+def _count_rows(f, suffix: str, limit: int) -> int:
+    """Data rows (header excluded), counted without loading the file; stops past the limit."""
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(f).metadata.num_rows
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(f, read_only=True)
+        try:
+            n = 0
+            for ws in wb.worksheets[:1]:  # the engine reads the first sheet
+                for _row in ws.iter_rows(values_only=True):
+                    n += 1
+                    if n > limit + 1:
+                        break
+            return max(n - 1, 0)
+        finally:
+            wb.close()
+    lines, last = 0, b"\n"
+    for chunk in f.chunks():
+        lines += chunk.count(b"\n")
+        last = chunk[-1:] or last
+        if lines > limit + 1:
+            break
+    return max(lines + (last != b"\n") - 1, 0)
+
+
+def _check_rows(f, label: str, suffix: str) -> None:
+    limit = max_rows()
+    n = _count_rows(f, suffix, limit)
+    if n > limit:
+        raise UploadError(f"{label}“{f.name}”的数据超过 {limit:,} 行的上限（MONITORING_MAX_ROWS）；"
+                          "请拆分后上传，更大的数据请用命令 ecociv air-eval")
 
 
 def store_upload(role: str, f, suffix: str) -> dict:
