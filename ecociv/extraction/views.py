@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +27,14 @@ COMPARATORS = {"=": "", ">=": "不少于", "<=": "不超过", "up": "增加", "d
 KIND_LABELS = {"project": "项目", "fund": "资金", "activity": "活动"}
 SHOW = {"all": "全部", "pending": "待确认", "proposed": "有建议指标", "accepted": "已采纳", "rejected": "已驳回",
         "masked": "已遮盖"}
+# A page shows this many documents, and this many figures' cards. The text is marked with every
+# figure up to HIGHLIGHT_ALL figures (the extractor proposes at most DOCUMENT_MAX_FACTS); a larger
+# document (one read before that limit) shows the stretch of text around the page's figures, so
+# no page renders hundreds of thousands of figures.
+DOCS_PER_PAGE = 50
+FACTS_PER_PAGE = 200
+HIGHLIGHT_ALL = 5000
+WINDOW_MARGIN = 300
 
 
 def writable_regions(user):
@@ -58,9 +67,10 @@ def index(request):
     # the document, its full text included (a 10 MB text made the list fail for everyone).
     docs = (visible_documents(user).select_related("region", "uploaded_by").defer("text")
             .annotate(n_facts=_fact_count(), n_pending=_fact_count(status=FactStatus.PENDING),
-                      n_accepted=_fact_count(status=FactStatus.ACCEPTED))[:100])
+                      n_accepted=_fact_count(status=FactStatus.ACCEPTED)))
+    page = Paginator(docs, DOCS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "extraction/index.html", {
-        "docs": docs, "regions": regions, "error": error, "can_upload": bool(regions),
+        "docs": page, "page": page, "regions": regions, "error": error, "can_upload": bool(regions),
         "max_mb": _max_mb(), "this_year": timezone.localdate().year})
 
 
@@ -83,29 +93,37 @@ def document(request, doc_id):
         return render(request, "extraction/processing.html", {"doc": doc})
     show = request.GET.get("show", "all")
     show = show if show in SHOW else "all"
-    facts = list(doc.facts.select_related("accepted_value", "decided_by"))
-    counts = _counts(facts)
+    counts = _counts(doc)
     ctx = _context(request.user, doc)
-    shown = [f for f in facts if _shown(f, show)]
+    page = Paginator(doc.facts.filter(_shown(show)).select_related("accepted_value", "decided_by"),
+                     FACTS_PER_PAGE).get_page(request.GET.get("page"))
+    cards = list(page)
+    window = None
+    if counts["all"] <= HIGHLIGHT_ALL:
+        text_html = highlighted(doc.text, doc.facts.only("id", "start", "end", "status", "masked", "indicator_code"))
+    else:
+        lo = max(min((f.start for f in cards), default=0) - WINDOW_MARGIN, 0)
+        hi = min(max((f.end for f in cards), default=0) + WINDOW_MARGIN, len(doc.text))
+        hi = max(hi, min(lo + 20_000, len(doc.text))) if not cards else hi
+        window = (lo + 1, hi, len(doc.text))
+        text_html = highlighted(doc.text, cards, window=(lo, hi))
     return render(request, "extraction/document.html", ctx | {
-        "text_html": highlighted(doc.text, facts), "cards": [_card(f, ctx) for f in shown], "show": show,
-        "show_choices": [(k, v, counts[k]) for k, v in SHOW.items()], "counts": counts,
-        "accepted_rows": _accepted_rows(facts)})
+        "text_html": text_html, "window": window, "cards": [_card(f, ctx) for f in cards], "show": show,
+        "page": page, "show_choices": [(k, v, counts[k]) for k, v in SHOW.items()], "counts": counts,
+        "accepted_rows": _accepted_rows(doc)})
 
 
-def _counts(facts) -> dict[str, int]:
-    counts = dict.fromkeys(SHOW, 0)
-    for f in facts:
-        counts["all"] += 1
-        counts[f.status] += 1
-        counts["proposed"] += bool(f.indicator_code)
-        counts["masked"] += f.masked
-    return counts
+def _counts(doc) -> dict[str, int]:
+    """How many figures of each kind, counted by the database (a document may hold many)."""
+    return doc.facts.aggregate(**{k: Count("pk", filter=_shown(k)) for k in SHOW})
 
 
-def _shown(f, show) -> bool:
-    return (show == "all" or f.status == show or (show == "proposed" and bool(f.indicator_code))
-            or (show == "masked" and f.masked))
+def _shown(show) -> Q:
+    if show == "proposed":
+        return ~Q(indicator_code="")
+    if show == "masked":
+        return Q(masked=True)
+    return Q(status=show) if show in FactStatus.values else Q()
 
 
 @login_required
@@ -169,12 +187,11 @@ def _fact_response(request, fact, *, error="", message="", posted=None):
     fact.refresh_from_db()
     doc = fact.document
     ctx = _context(request.user, doc)
-    facts = list(doc.facts.select_related("accepted_value"))
     return render(request, "extraction/_fact_response.html", ctx | {
         "c": _card(fact, ctx, error=error, message=message, posted=posted),
         "mark_oob": mark(fact, doc.text[fact.start:fact.end], oob=True),
-        "accepted_rows": _accepted_rows(facts),
-        "counts": _counts(facts)})
+        "accepted_rows": _accepted_rows(doc),
+        "counts": _counts(doc)})
 
 
 # ---- building the page -----------------------------------------------------------------------
@@ -247,11 +264,9 @@ def _norm_unit(u: str) -> str:
     return u.replace("％", "%").replace("个百分点", "%").replace("百分点", "%").strip()
 
 
-def _accepted_rows(facts) -> list[dict]:
+def _accepted_rows(doc) -> list[dict]:
     rows = []
-    for f in facts:
-        if f.status != FactStatus.ACCEPTED:
-            continue
+    for f in doc.facts.filter(status=FactStatus.ACCEPTED).select_related("accepted_value"):
         v = f.accepted_value
         history = ""
         if v is not None:
@@ -263,17 +278,19 @@ def _accepted_rows(facts) -> list[dict]:
     return rows
 
 
-def highlighted(text: str, facts) -> str:
-    """The document text, HTML-escaped, with each fact wrapped in a link to its card. Offsets
-    are into the original text; a fact overlapping an earlier one is listed but not marked."""
-    out, pos = [], 0
+def highlighted(text: str, facts, *, window: tuple[int, int] | None = None) -> str:
+    """The document text (or its window [lo, hi)), HTML-escaped, with each fact wrapped in a link
+    to its card. Offsets are into the original text; a fact overlapping an earlier one is listed
+    but not marked."""
+    lo, hi = window or (0, len(text))
+    out, pos = [], lo
     for f in sorted(facts, key=lambda f: (f.start, -f.end)):
-        if f.start < pos or f.end > len(text):
+        if f.start < pos or f.end > hi:
             continue
         out.append(escape(text[pos:f.start]))
         out.append(mark(f, text[f.start:f.end]))
         pos = f.end
-    out.append(escape(text[pos:]))
+    out.append(escape(text[pos:hi]))
     return mark_safe("".join(str(o) for o in out))  # nosec B308 B703  # escaped before: json with <>& as \u escapes / escape()+format_html
 
 
