@@ -2,7 +2,11 @@
 
 1. `ecociv import-values` on 10,000 long-format rows (200 counties × 50 indicators), whole
    command: read, dry-run plan with all checks (incl. sibling outliers), apply with one audit
-   row per value. Target ≤ 10 s.
+   row per value, as drafts: `--approve` is retired (the one who enters a value cannot approve
+   it) and a submitted import needs evidence files for binding indicators, so `--draft` is the
+   import of 10,000 bare values. Target ≤ 2 s (issue 17 item 5). Floor in the same
+   run: the same 10,000 value rows and 10,000 audit rows written by two `bulk_create` calls in
+   one transaction (codes resolved by dict lookups, no checks).
 2. The entry page of a task with 40 indicators (with three past years of values, evidence,
    200 sibling counties for the outlier check), 200 GETs through Django's test client. Target
    p95 ≤ 300 ms.
@@ -102,17 +106,51 @@ def bench_import(counties):
                 rows.append(f"{c.code},{year},{ind.code},{v},基准数据,national-2019,{'是' if qual else ''}")
     path = Path(TMP) / "values.csv"
     path.write_text("区划代码,年度,指标编码,数值,说明,标准,是否完成\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    t0 = time.perf_counter()
-    call_command("import_values", str(path), "--dry-run", stdout=StringIO())
-    dry = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    out = StringIO()
-    call_command("import_values", str(path), "--draft", stdout=out, verbosity=0)
-    full = time.perf_counter() - t0
     from ecociv.entry.models import IndicatorValue
 
+    floor = bulk_floor(path)
+    IndicatorValue.objects.all().delete()
+    t0 = time.perf_counter()
+    call_command("import_values", str(path), "--dry-run", "--draft", stdout=StringIO())
+    dry = time.perf_counter() - t0
+    out = StringIO()
+    t0 = time.perf_counter()
+    call_command("import_values", str(path), "--draft", stdout=out, verbosity=0)
+    full = time.perf_counter() - t0
     assert IndicatorValue.objects.count() == len(rows), out.getvalue()
-    return len(rows), dry, full
+    return len(rows), dry, full, floor
+
+
+def bulk_floor(path: Path) -> float:
+    """The least any import must do: parse the file, resolve codes, write the values and one
+    audit row each in one transaction (no checks, no plan, no outlier search)."""
+    import csv
+
+    from django.db import transaction
+
+    from ecociv.accounts.system import system_user
+    from ecociv.audit.models import AuditLog
+    from ecociv.entry.models import IndicatorValue
+    from ecociv.regions.models import Region
+    from ecociv.standards.models import Indicator
+
+    t0 = time.perf_counter()
+    user = system_user()
+    with open(path, encoding="utf-8") as fh:
+        body = list(csv.reader(fh))[1:]
+    regions = dict(Region.objects.values_list("code", "id"))
+    inds = dict(Indicator.objects.filter(standard__code="national-2019").values_list("code", "id"))
+    with transaction.atomic():
+        vals = IndicatorValue.objects.bulk_create([
+            IndicatorValue(region_id=regions[r[0]], year=int(r[1]), indicator_id=inds[r[2]],
+                           value=Decimal(r[3]) if r[3] else None, note=r[4], status="draft", source="import")
+            for r in body], batch_size=1000)
+        AuditLog.objects.bulk_create([
+            AuditLog(user=user, username=user.username, action="value.import", object_type="IndicatorValue",
+                     object_id=str(v.pk), object_repr=f"{r[0]} {r[1]} {r[2]}", region_id=v.region_id,
+                     before=None, after={"value": r[3], "status": "draft"})
+            for v, r in zip(vals, body)], batch_size=1000)
+    return time.perf_counter() - t0
 
 
 def bench_page(county, dept, filler, admin):
@@ -152,12 +190,14 @@ def bench_page(county, dept, filler, admin):
 
 def main():
     _by, _city, counties, dept, filler, admin = setup_world()
-    n, dry, full = bench_import(counties)
-    print(f"import-values: {n} rows, dry run {dry:.2f} s, import --draft {full:.2f} s (target ≤ 10 s)")
+    n, dry, full, floor = bench_import(counties)
+    print(f"import-values: {n} rows, dry run {dry:.2f} s, import --draft {full:.2f} s (target ≤ 2 s); floor "
+          f"(bulk_create of the rows + audit rows) {floor:.2f} s → {full / floor:.1f}× the floor; load "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     k, p50, p95, worst = bench_page(counties[0], dept, filler, admin)
     print(f"entry page: {k} indicators, 200 GETs, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms "
           f"(target p95 ≤ 300 ms)")
-    ok = full <= 10 and p95 <= 300
+    ok = full <= 2 and p95 <= 300
     print("OK" if ok else "SLOWER THAN TARGET")
     return 0 if ok else 1
 
