@@ -200,8 +200,41 @@ def _header_of(path: Path) -> list[str]:
     return [h.strip() for h in next(csv.reader([line]), [])]
 
 
-def _load(con, path: Path, tmp: Path) -> list[str]:
-    """The file as table `raw` (c0, c1, … as text, rowid = row number - 2); returns its header."""
+def _blank_lines(path: Path) -> list[int]:
+    """Line numbers (the header is 1) of the empty lines of a CSV: DuckDB skips them, so the row
+    numbers of the rows after one are shifted back (see _row_number). One C-speed search; none in
+    the usual file."""
+    import mmap
+    import re
+
+    out: list[int] = []
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return out
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            last, line = 0, 0
+            for hit in re.finditer(rb"\n(?=\r?\n)", m):   # the end of a line followed by an empty one
+                p = hit.start()
+                line += m[last:p + 1].count(b"\n")
+                last = p + 1
+                out.append(line + 1)
+    return out
+
+
+def _row_number(rn: int, blanks: list[int]) -> int:
+    """The line of the file of DuckDB's row `rn` (rowid + 2): one more for every empty line
+    at or before it."""
+    for b in blanks:
+        if b <= rn:
+            rn += 1
+        else:
+            break
+    return rn
+
+
+def _load(con, path: Path, tmp: Path) -> tuple[list[str], list[int]]:
+    """The file as table `raw` (c0, c1, … as text, rowid = row number - 2); returns its header
+    and the line numbers of its empty lines (CSV)."""
     from .ingest import _xlsx_rows, utf8_csv
 
     if path.suffix.lower() == ".xlsx":
@@ -211,7 +244,7 @@ def _load(con, path: Path, tmp: Path) -> list[str]:
         con.register("raw_xlsx", pa.table({f"c{i}": [r[i] if i < len(r) else "" for r in body]
                                            for i in range(len(header))} or {"c0": []}))
         con.execute("CREATE TEMP TABLE raw AS SELECT * FROM raw_xlsx")
-        return header
+        return header, []
     src = utf8_csv(path, tmp)
     header = _header_of(src)
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(max(1, len(header))))
@@ -221,11 +254,11 @@ def _load(con, path: Path, tmp: Path) -> list[str]:
                 f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv({_q(src)}, auto_detect = false, "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                 f"header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', null_padding = true, "
                 f"strict_mode = false, parallel = {parallel}, columns = {{{cols}}})")
-            return header
+            return header, _blank_lines(src)
         except duckdb.Error as e:  # quoted line breaks with short rows: the serial reader
             if parallel == "false" or "parallel=false" not in str(e):
                 raise InputError(f"水质文件“{path.name}”不是可读的 CSV：{str(e).splitlines()[0]}") from None
-    return header
+    return header, []
 
 
 def _check_items(header: list[str]) -> list[str]:
@@ -342,10 +375,13 @@ def evaluate_water(path: str | Path, *, samples: bool = False) -> dict:
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET temp_directory = {_q(tmp)}")
-        header = _load(con, path, tmp)
+        header, blanks = _load(con, path, tmp)
         items = _check_items(header)
         vitems = _checked(con, header, items)
-        return _evaluate(con, items, vitems, samples)
+        out = _evaluate(con, items, vitems, samples)
+        if blanks:
+            out["bad_rows"] = [BadRow(_row_number(b.row, blanks), b.reason) for b in out["bad_rows"]]
+        return out
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)

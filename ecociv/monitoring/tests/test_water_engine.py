@@ -150,3 +150,15 @@ def test_the_exact_mean_is_the_fraction_mean():
         got = water._mean(xs)
         assert got == reference_mean(xs)
         assert abs(Fraction(got) - sum(map(Fraction, xs)) / len(xs)) < Fraction(1, 10**20)
+
+
+def test_a_bad_row_after_empty_lines_is_named_by_its_line(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_bytes(b"section,region,date,water_type,NH3-N\r\nS1,R,2024-01-10,river,0.1\r\n\r\n"
+                  b"S1,R,2024-02-10,river,x\r\n\r\n\r\nS2,R,2024-01-10,lake,y\r\nS2,R,2024-02-10,lake,0.2\r\n\r\n")
+    got = evaluate_water(p)
+    assert [str(b) for b in got["bad_rows"]] == ["第 4 行：NH3-N 的值“x”不是数字", "第 7 行：NH3-N 的值“y”不是数字"]
+    # The former reader reported the empty lines themselves as bad rows; the lines it named agree.
+    ref = [b for b in evaluate_water_reference(p)["bad_rows"] if "断面为空" not in b.reason]
+    assert [str(b) for b in ref] == [str(b) for b in got["bad_rows"]]
+    assert got["sections"] == evaluate_water_reference(p)["sections"]
