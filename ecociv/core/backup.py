@@ -4,7 +4,8 @@ One archive (`ecociv-YYYYmmdd-HHMMSS.tar`, plus `.sha256` beside it) holds:
 
 - `db/snapshot.sqlite3` on SQLite: SQLite's online backup API, a consistent copy while the
   platform keeps serving; restored with the same API into the live file (one transaction).
-- `db/data.json.gz` on PostgreSQL: Django's own serialisation, dumped inside one REPEATABLE READ
+- `db/data.json.gz` on PostgreSQL (and on SQLite with `--portable`, to move to PostgreSQL):
+  Django's own serialisation, dumped inside one REPEATABLE READ
   transaction (a consistent snapshot). Chosen over pg_dump because it needs no client binaries
   whose major version must match the server's, restores onto SQLite for `--verify` without any
   right to create databases, and moves a deployment between the two backends. It is restored in
@@ -189,7 +190,7 @@ def _dump_json(dest: Path, stdout) -> tuple[dict[str, int], list[str], dict[str,
     return counts, files, migrations
 
 
-def create(out_dir: Path, *, progress: bool = False, stdout=None) -> Path:
+def create(out_dir: Path, *, progress: bool = False, stdout=None, portable: bool = False) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     archive = out_dir / f"ecociv-{stamp}.tar"
@@ -201,7 +202,7 @@ def create(out_dir: Path, *, progress: bool = False, stdout=None) -> Path:
     media = Path(settings.MEDIA_ROOT)
     members: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as tmp:
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not portable:
             db_member, db_file = SQLITE_MEMBER, Path(tmp) / "snapshot.sqlite3"
             counts, referenced, migrations = _dump_sqlite(db_file, progress)
         else:
@@ -350,10 +351,23 @@ def _restore_json(dump: Path) -> None:
     tables = [*backed_up_tables(), "django_session"]
     with transaction.atomic():
         # Empty every backed-up table, then load: in one transaction, so a failed load leaves
-        # the database as it was. loaddata resets the id sequences on PostgreSQL.
+        # the database as it was. loaddata resets the id sequences on PostgreSQL. The audit
+        # tables refuse row deletes (audit/immutable.py): PostgreSQL empties them by TRUNCATE,
+        # which fires no row trigger; SQLite deletes row by row, so there every trigger is
+        # dropped for the replacement and created again from its own SQL, in the same transaction.
+        triggers = []
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL")
+                triggers = cur.fetchall()
+                for name, _sql in triggers:
+                    cur.execute(f'DROP TRIGGER "{name}"')
         connection.ops.execute_sql_flush(
             connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True))
         call_command("loaddata", str(dump), verbosity=0)
+        with connection.cursor() as cur:
+            for _name, sql in triggers:
+                cur.execute(sql)
 
 
 def restore(archive: Path, *, progress: bool = False) -> dict:

@@ -136,3 +136,22 @@ def test_a_file_missing_from_storage_fails_the_backup_and_its_verify(world, stor
     (archive,) = tmp_path.glob("ecociv-*.tar")
     with pytest.raises(CommandError, match="(?s)恢复校验失败.*数据库引用的 1 个文件不在备份中"):
         call_command("restore", str(archive), "--verify", "--no-progress", stdout=StringIO())
+
+
+def test_a_portable_backup_of_sqlite_restores_through_the_django_dump(world, stored, media, tmp_path):
+    # The archive format a PostgreSQL server writes (and SQLite with --portable, to move to
+    # PostgreSQL): every table emptied and loaded in one transaction, the audit tables' triggers kept.
+    before = _counts()
+    out = StringIO()
+    call_command("backup", "--out", str(tmp_path / "b"), "--portable", "--no-progress", stdout=out)
+    (archive,) = (tmp_path / "b").glob("ecociv-*.tar")
+    assert backup.unpack(archive, tmp_path / "peek")["database"] == backup.JSON_MEMBER
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(media)
+    call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+    assert _counts() == before
+    assert Path(stored["evidence"].file.path).read_bytes() == PDF
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditlog'")
+            assert cur.fetchone()[0] == 2

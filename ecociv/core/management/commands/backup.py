@@ -26,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", default=str(Path(settings.VAR_DIR) / "backups"), help="备份目录（默认 var/backups）")
         parser.add_argument("--verify", metavar="ARCHIVE", nargs="?", const="",
                             help="校验备份：恢复到临时位置并比对各表行数和文件校验值（不带文件名时校验刚生成的备份）")
+        parser.add_argument("--portable", action="store_true",
+                            help="SQLite 上也用与数据库无关的格式（JSON）备份，以便恢复到 PostgreSQL")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **opts):
@@ -33,7 +35,8 @@ class Command(BaseCommand):
         archive = None
         if not opts["verify"]:
             try:
-                archive = backup.create(Path(opts["out"]), progress=progress, stdout=self.stdout)
+                archive = backup.create(Path(opts["out"]), progress=progress, stdout=self.stdout,
+                                        portable=opts["portable"])
             except backup.BackupError as e:
                 raise CommandError(str(e)) from None
             self.stdout.write(f"备份完成：{archive}（{archive.stat().st_size / 1024 / 1024:.1f} MB）")
