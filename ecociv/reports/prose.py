@@ -106,15 +106,15 @@ def reference_share_sentence(a: Assessment) -> str:
             f"{share(s['reference_met'], s['reference_total'])}，规则要求不低于{percent(need, 0)}{unverified}")
 
 
-INDICATOR_HEADER = ["序号", "指标名称", "属性", "单位", "目标值", "现状值", "达标情况", "牵头部门"]
-INDICATOR_WIDTHS = [6, 30, 7, 9, 14, 12, 9, 17]
+INDICATOR_HEADER = ["序号", "指标名称", "属性", "单位", "目标值", "目标来源", "现状值", "达标情况", "牵头部门"]
+INDICATOR_WIDTHS = [6, 24, 8, 8, 12, 15, 11, 10, 14]
 
 
 def indicator_rows(a: Assessment) -> list[list[str]]:
     rows = []
     for r in a.rows():
         rows.append([r.code, r.name, TYPE_LABELS.get(r.type, "") if not r.indicator.parent_id else "",
-                     unit_of(r), target_text(r), value_text(r), r.status.label, r.lead_department])
+                     unit_of(r), target_text(r), r.target_label, value_text(r), r.status.label, r.lead_department])
     return rows
 
 

@@ -79,8 +79,8 @@ def to_bytes(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
-INDICATOR_HEADER = ["序号", "指标名称", "领域", "属性", "单位", "目标值", "现状值", "数值", "差距", "达标情况", "趋势",
-                    "牵头部门", "判定依据"]
+INDICATOR_HEADER = ["序号", "指标名称", "领域", "属性", "单位", "目标值", "目标来源", "现状值", "数值", "差距", "达标情况",
+                    "趋势", "牵头部门", "判定依据"]
 
 
 def indicator_workbook(a: Assessment) -> bytes:
@@ -95,13 +95,13 @@ def indicator_workbook(a: Assessment) -> bytes:
         number = float(r.value) if r.value is not None and not r.sub_items else None
         gap = float(r.gap) if r.gap is not None else None
         rows.append([r.code, r.name, r.area, TYPE_LABELS.get(r.type, "") if not r.indicator.parent_id else "分项",
-                     unit_of(r), r.target_display, value_text(r), number, gap, r.status.label,
+                     unit_of(r), r.target_display, r.target_label, value_text(r), number, gap, r.status.label,
                      r.trend.label if r.trend else "", r.lead_department, r.reason])
         statuses.append(r.status)
     ws, first = write_sheet(wb, "指标达标情况", caption, INDICATOR_HEADER, rows,
-                            formats={8: "0.00##", 9: "0.00##"}, max_width=40)
+                            formats={9: "0.00##", 10: "0.00##"}, max_width=40)
     for i, st in enumerate(statuses, start=first):
         color = FILLS.get(st)
         if color:
-            ws.cell(i, 10).fill = PatternFill("solid", fgColor=color)
+            ws.cell(i, 11).fill = PatternFill("solid", fgColor=color)
     return to_bytes(wb)
