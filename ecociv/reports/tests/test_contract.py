@@ -84,7 +84,10 @@ def test_indicator_table_has_one_row_per_indicator(filled, tmp_path):
     data_rows = [r for r in ws.iter_rows(min_row=header_row + 1, values_only=True) if any(v is not None for v in r)]
     assert len(data_rows) == len(a["indicators"])
     assert [r[0] for r in data_rows] == [i["code"] for i in a["indicators"]]
-    assert [r[9] for r in data_rows] == [i["status_label"] for i in a["indicators"]]
+    header = [c.value for c in ws[header_row]]
+    status, source = header.index("达标情况"), header.index("目标来源")
+    assert [r[status] for r in data_rows] == [i["status_label"] for i in a["indicators"]]
+    assert [r[source] or "" for r in data_rows] == [i["target_label"] for i in a["indicators"]]
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
 
