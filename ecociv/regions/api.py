@@ -7,7 +7,7 @@ from ecociv.regions.scope import get_region_for_user, visible_regions
 router = Router(tags=["行政区划"])
 
 
-@router.get("/", summary="可见的行政区划（under 不在范围内则 404）", openapi_extra=responses(404))
+@router.get("/", summary="可见的行政区划（指定的上级区划不在范围内则 404）", openapi_extra=responses(404))
 def list_regions(request, level: str | None = None, under: str | None = None):
     qs = visible_regions(request.user).select_related("parent").order_by("path")
     if level:
