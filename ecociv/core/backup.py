@@ -191,6 +191,10 @@ def _dump_json(dest: Path, stdout) -> tuple[dict[str, int], list[str], dict[str,
 
 
 def create(out_dir: Path, *, progress: bool = False, stdout=None, portable: bool = False) -> Path:
+    media = Path(settings.MEDIA_ROOT)
+    if out_dir.resolve().is_relative_to(media.resolve()):
+        # The archive would be written into the directory it is copying (and into every later backup).
+        raise BackupError(f"备份目录 {out_dir} 位于上传文件目录（MEDIA_ROOT {media}）之内，请另选目录")
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     archive = out_dir / f"ecociv-{stamp}.tar"
@@ -199,7 +203,6 @@ def create(out_dir: Path, *, progress: bool = False, stdout=None, portable: bool
         n += 1
         archive = out_dir / f"ecociv-{stamp}-{n}.tar"
     part = archive.with_name(archive.name + ".part")
-    media = Path(settings.MEDIA_ROOT)
     members: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as tmp:
         if connection.vendor == "sqlite" and not portable:

@@ -129,6 +129,12 @@ def test_damaged_archive_is_refused_and_nothing_changes(world, stored, media, tm
     assert not list(Path(media).parent.glob(".ecociv-restore-*")) and not list(Path(media).parent.glob("media.before-*"))
 
 
+def test_a_backup_directory_inside_the_files_it_copies_is_refused(world, media):
+    with pytest.raises(CommandError, match="位于上传文件目录（MEDIA_ROOT"):
+        call_command("backup", "--out", str(Path(media) / "backups"), "--no-progress", stdout=StringIO())
+    assert not (Path(media) / "backups").exists()
+
+
 def test_a_file_missing_from_storage_fails_the_backup_and_its_verify(world, stored, tmp_path):
     Path(stored["evidence"].file.path).unlink()
     with pytest.raises(CommandError, match="数据库引用的 1 个文件.*不存在"):
