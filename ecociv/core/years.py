@@ -2,7 +2,3 @@
 A year outside is refused where it is typed (API parameters), not passed to the database."""
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
-
-
-def valid_year(year: int) -> bool:
-    return FIRST_YEAR <= year <= LAST_YEAR

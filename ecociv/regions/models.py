@@ -76,9 +76,6 @@ class Region(models.Model):
         return RegionClass(admin_class=self.admin_class, zone=self.zone, terrain=self.terrain,
                            special_zone=self.special_zone, city_size=self.city_size, coastal=self.coastal)
 
-    def exists_in(self, year: int) -> bool:
-        return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
-
     def parent_in(self, year: int) -> "Region | None":
         link = self.links_up.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=year),
                                     models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=year)).first()
@@ -94,10 +91,6 @@ class Region(models.Model):
         codes = [c for c in self.path.split("/") if c and c != self.code]
         by_code = {r.code: r for r in Region.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
-
-    def descendants(self, include_self: bool = True):
-        qs = Region.objects.filter(path__startswith=self.path)
-        return qs if include_self else qs.exclude(pk=self.pk)
 
     def class_labels(self) -> list[str]:
         out = [self.get_admin_class_display(), self.get_zone_display(), self.get_terrain_display(),

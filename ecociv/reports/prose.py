@@ -120,7 +120,3 @@ def indicator_rows(a: Assessment) -> list[list[str]]:
 
 def indicator_table(a: Assessment) -> Table:
     return Table(INDICATOR_HEADER, indicator_rows(a), INDICATOR_WIDTHS)
-
-
-def plain_count(n) -> str:
-    return plain(n)

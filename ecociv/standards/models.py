@@ -89,10 +89,6 @@ class Indicator(models.Model):
             return f"{self.parent.name}·{self.name}"
         return self.name
 
-    @property
-    def is_composite(self) -> bool:
-        return not self.parent_id and self.sub_items.exists()
-
     def target_specs(self) -> list[TargetSpec]:
         return [t.spec for t in self.targets.all()]
 
