@@ -127,7 +127,7 @@ def bulk_floor(path: Path) -> float:
     import csv
 
     from django.db import transaction
-    from ecociv.accounts.system import system_user
+    from ecociv.core.system import system_user
 
     from ecociv.audit.models import AuditLog
     from ecociv.entry.models import IndicatorValue
