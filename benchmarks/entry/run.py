@@ -127,9 +127,9 @@ def bulk_floor(path: Path) -> float:
     import csv
 
     from django.db import transaction
-    from ecociv.core.system import system_user
 
     from ecociv.audit.models import AuditLog
+    from ecociv.core.system import system_user
     from ecociv.entry.models import IndicatorValue
     from ecociv.regions.models import Region
     from ecociv.standards.models import Indicator
