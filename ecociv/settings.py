@@ -229,8 +229,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"forbidden_one_line": {"()": "ecociv.core.logs.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A 403 is one line (core/logs.py); the filter sits on the logger so every handler sees it.
+    # A 403 (or a 400 for a suspicious request) is one line (core/logs.py): on the console handler,
+    # which every logger reaches, and on django.request itself so any other handler sees it too.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden_one_line"]}},
     "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 
 
 class ForbiddenOneLine(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, PermissionDenied):
+        if isinstance(exc, (PermissionDenied, SuspiciousOperation)):
             record.exc_info = None
             record.exc_text = None
         return True

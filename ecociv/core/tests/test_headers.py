@@ -90,3 +90,24 @@ def test_a_403_is_one_log_line(client, world, caplog):
         except ValueError:
             logging.getLogger("django.request").exception("boom")
     assert "Traceback" in logging.Formatter().format(caplog.records[-1])
+
+
+def test_a_request_for_another_host_is_one_line_on_the_console(client):
+    from ecociv.core.logs import ForbiddenOneLine
+
+    console = [h for h in logging.getLogger().handlers if any(isinstance(f, ForbiddenOneLine) for f in h.filters)]
+    assert console, "the console handler carries the filter"
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            if console[0].filter(record):
+                seen.append(console[0].format(record))
+
+    keep = Keep()
+    logging.getLogger("django.security").addHandler(keep)
+    try:
+        assert client.get("/", HTTP_HOST="scanner.example").status_code == 400
+    finally:
+        logging.getLogger("django.security").removeHandler(keep)
+    assert len(seen) == 1 and "scanner.example" in seen[0] and "\n" not in seen[0], seen
