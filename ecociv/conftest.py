@@ -198,6 +198,21 @@ def browser_login(page, username, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
+def click_and_settle(page, locator):
+    """Click a button that posts, then wait until its result is on the page: htmx has swapped it
+    in (afterRequest comes after the swap, errors included), or the browser is on the page the
+    plain form led to. Waiting for the response is not enough: htmx swaps after Playwright sees
+    it, and "networkidle", once reached, is not waited for again."""
+    page.evaluate("""() => {
+        window.__ecocivSettled = false; window.__ecocivOld = true;
+        document.body.addEventListener('htmx:afterRequest', () => { window.__ecocivSettled = true; }, {once: true});
+    }""")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        locator.click()
+    page.wait_for_function("() => window.__ecocivSettled === true || window.__ecocivOld !== true")
+    page.wait_for_load_state("load")
+
+
 SCREENSHOT_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "screenshots")
 
 

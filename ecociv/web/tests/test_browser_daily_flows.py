@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ecociv.conftest import browser_login, screenshot
+from ecociv.conftest import browser_login, click_and_settle, screenshot
 from ecociv.web import pagecheck
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,9 +47,7 @@ class Visit:
 
 def _post(page, locator):
     """A button posting through htmx (the row swaps) or a plain form (the page reloads)."""
-    with page.expect_response(lambda r: r.request.method == "POST"):
-        locator.click()
-    page.wait_for_load_state("networkidle")
+    click_and_settle(page, locator)
 
 
 def _editable_rows(page, limit):
