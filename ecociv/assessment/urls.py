@@ -5,7 +5,7 @@ from ecociv.assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<str:code>/<int:year>/", views.detail, name="detail"),
-    path("<str:code>/<int:year>/export.xlsx", views.export, name="export"),
-    path("<str:code>/<int:year>/facts/", views.facts, name="facts"),
+    path("<str:code>/<year:year>/", views.detail, name="detail"),
+    path("<str:code>/<year:year>/export.xlsx", views.export, name="export"),
+    path("<str:code>/<year:year>/facts/", views.facts, name="facts"),
 ]

@@ -9,12 +9,13 @@ from ecociv.assessment.engine import assess, assess_many
 from ecociv.assessment.export import assessment_workbook
 from ecociv.assessment.models import STATES_FOR_KIND, FactKind
 from ecociv.assessment.present import ASSESSED_LEVELS, default_year, value_text, year_choices
+from ecociv.core import years
 from ecociv.regions.scope import can_administer, get_region_for_user, visible_regions
 
 
 @login_required
 def index(request):
-    year = int(request.GET.get("year") or default_year(request.user))
+    year = years.param(request.GET.get("year"), default_year(request.user))
     regions = list(visible_regions(request.user).filter(level__in=ASSESSED_LEVELS).order_by("path"))
     results = assess_many(regions, [year], with_trend=False)
     return render(request, "assessment/index.html", {

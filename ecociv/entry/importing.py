@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ecociv.core import years
 from ecociv.core.tabular import TableError, read_table
 from ecociv.entry import checks
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
@@ -139,8 +140,9 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
         if task is not None and not any((v.get(k) or "").strip() for k in ("value", "achieved", "note")):
             continue  # a template row the filler left blank: nothing to import, not a mistake
         # "2024年" / "2024 年度" as people type them in a sheet: the year is the number.
-        year = v.get("year", "").strip().removesuffix("度").removesuffix("年").strip()
-        p = RowPlan(r.sheet, r.number, v.get("region", "").strip(), year,
+        raw_year = (v.get("year") or "").strip()
+        year = years.parse_year(raw_year)
+        p = RowPlan(r.sheet, r.number, v.get("region", "").strip(), str(year) if year else raw_year,
                     v.get("indicator", "").strip(), note=(v.get("note") or "").strip())
         plans.append(p)
         region = regions.get(p.region_code)
@@ -151,8 +153,8 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
         elif not may_write(region):
             p.errors.append(f"{p.where('区划代码')}：您无权导入{region.name}的数据")
         p.region = region
-        if not (p.year.isdigit() and 1949 <= int(p.year) <= 2100):
-            p.errors.append(f"{p.where('年度')}：“{p.year}”不是有效年度")
+        if year is None:
+            p.errors.append(f"{p.where('年度')}：“{p.year}”不是有效年度（{years.FIRST_YEAR}–{years.LAST_YEAR}）")
         std_code = (v.get("standard") or "").strip() or DEFAULT_STANDARD
         ind = indicators.get((std_code, p.indicator_code))
         if std_code not in standards:
@@ -190,9 +192,9 @@ def plan_import(path: str | Path, *, by, data: bytes | None = None, name: str | 
     existing = {}
     if keys:
         region_ids = {k[0] for k in keys}
-        years = {k[1] for k in keys}
+        key_years = {k[1] for k in keys}
         ind_ids = {k[2] for k in keys}
-        for iv in IndicatorValue.objects.filter(region_id__in=region_ids, year__in=years, indicator_id__in=ind_ids):
+        for iv in IndicatorValue.objects.filter(region_id__in=region_ids, year__in=key_years, indicator_id__in=ind_ids):
             existing[(iv.region_id, iv.year, iv.indicator_id)] = iv
     ev_counts = defaultdict(int)
     for vid in Evidence.objects.filter(value_id__in=[iv.pk for iv in existing.values()]).values_list(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ecociv.accounts.models import Department
 from ecociv.audit.models import AuditLog
 from ecociv.audit.present import present
+from ecociv.core import years
 from ecociv.entry.actions.review import approve_task, approve_values, reopen_value, return_value, submit_task
 from ecociv.entry.actions.tasks import (
     applicable_indicators,
@@ -119,7 +120,7 @@ def task_new(request):
         raise PermissionDenied("仅创建办管理员可以分配填报任务")
     by_code = {r.code: r for r in regions}
     region = by_code.get(request.POST.get("region") or request.GET.get("region") or regions[0].code, regions[0])
-    year = int(request.POST.get("year") or request.GET.get("year") or today().year - 1)
+    year = years.param(request.POST.get("year") or request.GET.get("year"), today().year - 1)
     standard = resolve.standard_for(region, year)
     indicators = applicable_indicators(region, standard) if standard else []
     departments = list(Department.objects.filter(region=region))

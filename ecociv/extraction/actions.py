@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecociv.audit.actions import record
+from ecociv.core import years
 from ecociv.core.background import start_thread
 from ecociv.entry.actions.evidence import add_evidence, attach_file
 from ecociv.entry.actions.values import save_value
@@ -237,12 +238,9 @@ def accept_fact(fact: Fact, *, by, region_code: str, year, indicator_code: str, 
     doc = fact.document
     get_region_for_user(by, doc.region.code, write=True)
     region = get_region_for_user(by, region_code, write=True)
-    try:
-        year = int(str(year).strip())
-    except ValueError:
-        raise ExtractionError("请填写年度（四位数字）") from None
-    if not 1949 <= year <= 2100:
-        raise ExtractionError("年度超出范围")
+    raw_year, year = year, years.parse_year(year)
+    if year is None:
+        raise ExtractionError(f"“{raw_year}”不是有效年度：请填写 {years.FIRST_YEAR}–{years.LAST_YEAR} 之间的四位数字")
     if value in (None, "") and fact.masked:
         raise ExtractionError("该数字在文档中被遮盖，请填写实际数值后再采纳")
     number = parse_value(fact.value if value in (None, "") else value)

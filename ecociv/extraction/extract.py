@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
+from ecociv.core import years
 from ecociv.extraction import numbers
 from ecociv.extraction.mapping import BEST_THRESHOLD, Catalogue
 from ecociv.extraction.textio import matching_text
@@ -229,7 +230,7 @@ def _years(s: str, tokens: list[numbers.Quantity]) -> tuple[str | None, list[tup
             continue  # a year in a title (《规划(2016—2020年)》) is not the year of the facts
         if q.masked:
             marks.append((q.start, None))
-        elif q.value is not None and 1949 <= q.value <= 2100:
+        elif q.value is not None and years.in_range(q.value):
             marks.append((q.start, str(int(q.value))))
     for m in FIVE_YEAR_RE.finditer(s):
         n = CN_FIVE_YEAR.get(m.group(1))

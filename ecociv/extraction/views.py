@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from ecociv.core import years
 from ecociv.core.files import stored_file_response
 from ecociv.extraction import actions
 from ecociv.extraction.models import DocumentStatus, Fact, FactStatus
@@ -52,13 +53,13 @@ def index(request):
         year = request.POST.get("year", "").strip()
         if f is None:
             error = "请选择文件"
-        elif year and not (year.isdigit() and 1949 <= int(year) <= 2100):
-            error = "年度须为四位数字"
+        elif year and years.parse_year(year) is None:
+            error = f"年度须为 {years.FIRST_YEAR}–{years.LAST_YEAR} 之间的四位数字"
         else:
             try:
                 doc = actions.upload_document(by=user, name=f.name, data=f.read(),
                                               region_code=request.POST.get("region", ""),
-                                              year=int(year) if year else None)
+                                              year=years.parse_year(year) if year else None)
             except actions.ExtractionError as exc:
                 error = str(exc)
             else:

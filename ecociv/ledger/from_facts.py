@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecociv.audit.actions import record
+from ecociv.core import years
 from ecociv.ledger import kinds
 from ecociv.ledger.actions import LedgerError
 from ecociv.ledger.engine import MoneyError, parse_wan, plain
@@ -38,10 +39,9 @@ def accept_fact_into_ledger(fact, *, by, target: str, region_code: str, year, na
     require_manage(by, region)
     if target not in TARGETS:
         raise LedgerError("请选择记入哪一本台账")
-    try:
-        year = int(str(year).strip())
-    except ValueError:
-        raise LedgerError("请填写年度（四位数字）") from None
+    raw_year, year = year, years.parse_year(year)
+    if year is None:
+        raise LedgerError(f"“{raw_year}”不是有效年度：请填写 {years.FIRST_YEAR}–{years.LAST_YEAR} 之间的四位数字")
     name = (name or "").strip()
     if not name:
         raise LedgerError("请填写项目、资金或事项的名称")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ecociv.core import years
 from ecociv.core.tabular import TableError, read_table
 from ecociv.entry.engine.checks import NumberFormatError, parse_number
 from ecociv.ledger import engine, kinds
@@ -243,11 +244,11 @@ def plan_import(path: str | Path, kind: str, *, by, data: bytes | None = None, n
             if not manage_cache[region.pk]:
                 err("region", f"您无权修改{region.name}的台账")
             p.region = region
-        year = v.get("year", "").strip().removesuffix("度").removesuffix("年").strip()
-        if year.isdigit() and 1949 <= int(year) <= 2100:
-            p.year = int(year)
+        year = years.parse_year(v.get("year", ""))
+        if year is not None:
+            p.year = year
         else:
-            err("year", f"“{year}”不是有效年度")
+            err("year", f"“{v.get('year', '').strip()}”不是有效年度（{years.FIRST_YEAR}–{years.LAST_YEAR}）")
         for c in spec.columns:
             if c.key in ("region", "year"):
                 continue

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ecociv.core import years
 from ecociv.core.background import stale_limit
 from ecociv.monitoring import runs, samples
 from ecociv.monitoring.actions import RerunError, create_run, rerun, summary_text
@@ -207,9 +208,10 @@ def feed(request, run_id):
         raw = (request.POST.get(name) or "").strip()
         if not raw:
             return None
-        if not raw.isdigit():
-            raise FeedError(f"“{raw}”不是有效年度")
-        return int(raw)
+        parsed = years.parse_year(raw)
+        if parsed is None:
+            raise FeedError(f"“{raw}”不是有效年度（{years.FIRST_YEAR}–{years.LAST_YEAR}）")
+        return parsed
 
     try:
         y = year("year")

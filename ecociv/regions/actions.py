@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ecociv.audit.actions import record, snapshot
+from ecociv.core import years
 from ecociv.core.tabular import TableError, read_table
 from ecociv.regions.models import (
     CODE_LENGTH,
@@ -131,10 +132,11 @@ def import_regions(path: str | Path, *, by, data: bytes | None = None, name: str
             item["coastal"] = coastal in ("是", "1", "true", "TRUE")
             for col in ("valid_from", "valid_to"):
                 raw = v.get(col, "").strip()
-                if raw and not (raw.isdigit() and 1949 <= int(raw) <= 2100):
-                    fail(row, col, f"“{raw}”不是有效年度")
+                year = years.parse_year(raw) if raw else None
+                if raw and year is None:
+                    fail(row, col, f"“{raw}”不是有效年度（{years.FIRST_YEAR}–{years.LAST_YEAR}）")
                     raise ValueError
-                item[col] = int(raw) if raw else None
+                item[col] = year
         except ValueError:
             continue
         seen[code] = item

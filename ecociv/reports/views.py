@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ecociv.assessment.present import default_year, year_choices
+from ecociv.core import years
 from ecociv.regions.scope import get_region_for_user, visible_regions
 from ecociv.reports import actions
 from ecociv.reports.generate import SUPPORTED, batch_regions
@@ -34,7 +35,7 @@ def index(request):
     regions = list(visible_regions(request.user).filter(level__in=("province", "city", "county")).order_by("path"))
     if not regions:
         raise Http404("没有可生成报告的区划")
-    year = int(request.GET.get("year") or default_year(request.user))
+    year = years.param(request.GET.get("year"), default_year(request.user))
     selected = request.GET.get("region") or regions[0].code
     kinds = [{"value": k.value, "label": k.label, "help": KIND_HELP[k.value], "formats": SUPPORTED[k]}
              for k in ReportKind]
@@ -49,10 +50,9 @@ def index(request):
 @require_POST
 def start(request):
     region = get_region_for_user(request.user, request.POST.get("region", ""))
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, "请选择年度")
+    year = years.parse_year(request.POST.get("year"))
+    if year is None:
+        messages.error(request, f"请选择年度（{years.FIRST_YEAR}–{years.LAST_YEAR}）")
         return redirect("reports:index")
     batch = request.POST.get("batch") == "1"
     try:

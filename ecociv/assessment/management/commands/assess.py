@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from ecociv.assessment.engine import assess, assessment_json
+from ecociv.core import years
 from ecociv.core.system import operator
 from ecociv.core.targets import format_decimal
 from ecociv.regions.scope import get_region_for_user
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="行政区划代码，如 880121")
-        parser.add_argument("--year", required=True, type=int, help="年度，如 2025")
+        parser.add_argument("--year", required=True, type=years.argument, help="年度，如 2025")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
         parser.add_argument("--as", dest="as_user", help="以该用户的管辖范围执行（默认系统账户）")
 

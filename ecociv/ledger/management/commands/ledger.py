@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from ecociv.core import years
 from ecociv.core.system import operator
 from ecociv.ledger.importing import KINDS, ImportFileError, plan_import
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         i.add_argument("--as", dest="as_user", metavar="USERNAME", help="操作人（默认内置 system 账号）")
         s = sub.add_parser("summary", help="区划及其下级的台账汇总")
         s.add_argument("--region", required=True, help="区划代码")
-        s.add_argument("--year", required=True, type=int)
+        s.add_argument("--year", required=True, type=years.argument)
         s.add_argument("--json", action="store_true", help="输出 JSON")
         s.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该用户的权限读取（默认内置 system 账号）")
 

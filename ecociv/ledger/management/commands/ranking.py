@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from ecociv.core import years
 from ecociv.core.system import operator
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--parent", required=True, help="上级区划代码（如县：对其乡镇排名）")
-        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--year", required=True, type=years.argument)
         parser.add_argument("--rules", help="考核规则 YAML 文件（默认：已上传启用的规则，否则内置规则）")
         parser.add_argument("--departments", action="store_true", help="对该区划的部门排名")
         parser.add_argument("--publish", action="store_true", help="保存为该年度的正式排名（留作历史）")

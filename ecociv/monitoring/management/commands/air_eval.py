@@ -6,6 +6,7 @@ import sys
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from ecociv.core import years
 from ecociv.monitoring.engine.api import ENGINES, evaluate_air, tqdm_progress
 from ecociv.monitoring.engine.ingest import InputError
 
@@ -79,8 +80,8 @@ def add_feed_arguments(parser, what: str) -> None:
     g = parser.add_argument_group("写入指标（--feed）")
     g.add_argument("--feed", action="store_true",
                    help=f"把地区的年度结果写入指标数值（来源“监测计算”，状态“已提交”待审核，记录数据来源链与审计）：{what}")
-    g.add_argument("--year", type=int, help="写入哪一年的结果（与 --feed 同用，必填）")
-    g.add_argument("--base-year", type=int, help="变化幅度指标的基准年：取本次文件或已保存的评价中该年的结果")
+    g.add_argument("--year", type=years.argument, help="写入哪一年的结果（与 --feed 同用，必填）")
+    g.add_argument("--base-year", type=years.argument, help="变化幅度指标的基准年：取本次文件或已保存的评价中该年的结果")
     g.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该用户身份写入（默认系统账户）；权限按其管辖范围检查")
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from ecociv.core import years
 from ecociv.core.system import operator
 from ecociv.regions.scope import get_region_for_user
 from ecociv.reports.docx import TemplateError
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="行政区划代码，如 880121")
-        parser.add_argument("--year", required=True, type=int, help="年度，如 2025")
+        parser.add_argument("--year", required=True, type=years.argument, help="年度，如 2025")
         parser.add_argument("--kind", required=True,
                             help="summary（工作总结）| self-evaluation（创建自评报告）| indicator-table（指标达标情况表）| ledger（工作台账）")
         parser.add_argument("--format", required=True, dest="fmt", help="docx | xlsx | pdf")
