@@ -149,8 +149,25 @@ def store_upload(role: str, f, suffix: str) -> dict:
             out.write(chunk)
     path = d / f"{h.hexdigest()}{suffix}"
     tmp.replace(path)
-    return {"role": role, "name": PurePath(f.name).name[:200], "path": str(path), "size": f.size,
-            "sha256": h.hexdigest()}
+    # Kept relative to MEDIA_ROOT, so a backup restored on another server (another MEDIA_ROOT)
+    # still finds its files; `stored_path` reads it back.
+    return {"role": role, "name": PurePath(f.name).name[:200],
+            "path": path.relative_to(settings.MEDIA_ROOT).as_posix(), "size": f.size, "sha256": h.hexdigest()}
+
+
+def stored_path(entry: dict) -> Path:
+    """Where a run's file is now: a page upload is stored relative to MEDIA_ROOT; a file the
+    command line evaluated keeps its absolute path. Runs recorded before paths were relative
+    carry an absolute path under some earlier MEDIA_ROOT: their content-addressed name is looked
+    up under today's."""
+    p = Path(entry["path"])
+    if not p.is_absolute():
+        return Path(settings.MEDIA_ROOT) / p
+    if not p.exists() and p.parent.name == "files" and p.parent.parent.name == "monitoring":
+        moved = Path(settings.MEDIA_ROOT) / "monitoring" / "files" / p.name
+        if moved.exists():
+            return moved
+    return p
 
 
 def start(run: MonitoringRun) -> None:
@@ -163,7 +180,7 @@ def start(run: MonitoringRun) -> None:
 
 
 def _path(run: MonitoringRun, role: str) -> str:
-    return next(f["path"] for f in run.files if f["role"] == role)
+    return str(stored_path(next(f for f in run.files if f["role"] == role)))
 
 
 def execute(run_id: int) -> None:

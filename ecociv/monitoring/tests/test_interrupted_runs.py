@@ -92,10 +92,31 @@ def test_only_users_who_may_write_start_it_again(client, world, tmp_path):
 
 
 def test_a_rerun_whose_stored_files_are_gone_says_so(client, world, tmp_path):
-    from pathlib import Path
+    from ecociv.monitoring.runs import stored_path
 
     run = _stale_run(client, world, tmp_path)
-    Path(run.files[1]["path"]).unlink()
+    stored_path(run.files[1]).unlink()
     resp = client.post(reverse("monitoring:rerun", args=[run.pk]), follow=True)
     assert "原上传文件已不存在（小时数据.csv），请重新上传" in resp.content.decode()
     assert MonitoringRun.objects.count() == 1
+
+
+def test_stored_files_follow_the_media_root_a_restore_puts_them_in(client, world, tmp_path, settings):
+    """A backup restored on another server has another MEDIA_ROOT: the run's files are stored
+    relative to it, and runs recorded with an absolute path are found by their stored name."""
+    import shutil
+
+    from ecociv.monitoring.runs import stored_path
+
+    run = _stale_run(client, world, tmp_path)
+    assert all(not f["path"].startswith("/") for f in run.files), run.files
+    moved = tmp_path / "restored-media"
+    shutil.copytree(settings.MEDIA_ROOT, moved)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    settings.MEDIA_ROOT = moved
+    old_style = dict(run.files[1], path=str(tmp_path / "media" / run.files[1]["path"]))
+    assert stored_path(old_style) == moved / run.files[1]["path"]
+    MonitoringRun.objects.filter(pk=run.pk).update(files=[run.files[0], old_style])
+    client.post(reverse("monitoring:rerun", args=[run.pk]))
+    new = MonitoringRun.objects.exclude(pk=run.pk).get()
+    assert new.state == RunState.DONE, new.error
