@@ -240,7 +240,47 @@ def _text_source(con: duckdb.DuckDBPyConnection, src: _Source) -> _Source:
     con.execute(f"CREATE OR REPLACE TEMP TABLE raw_tbl AS SELECT * FROM {_csv_scan(src.csv_path, typed=False)}")  # nosec B608  # SQL text from code: identifiers and numbers only, strings through _sql_str/parameters
     con.execute("CREATE OR REPLACE TEMP VIEW raw_in AS SELECT *, rowid + 2 AS row_no FROM raw_tbl")
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE raw_tbl)").fetchall())
-    return _Source("raw_tbl", types, lambda: None, src.cleanup)
+    return _Source("raw_tbl", types, lambda: None, src.cleanup, src.csv_path)
+
+
+def blank_lines(path: Path) -> list[int]:
+    """Line numbers (the header is 1) of the empty lines of a CSV: DuckDB skips them, so the row
+    numbers of the rows after one are shifted back (see line_of). One C-speed search; none in
+    the usual file."""
+    import mmap
+    import re
+
+    out: list[int] = []
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return out
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            last, line = 0, 0
+            for hit in re.finditer(rb"\n(?=\r?\n)", m):   # the end of a line followed by an empty one
+                p = hit.start()
+                line += m[last:p + 1].count(b"\n")
+                last = p + 1
+                out.append(line + 1)
+    return out
+
+
+def line_of(rn: int, blanks: list[int]) -> int:
+    """The line of the file of DuckDB's row `rn` (rowid + 2): one more for every empty line
+    at or before it."""
+    for b in blanks:
+        if b <= rn:
+            rn += 1
+        else:
+            break
+    return rn
+
+
+def _line_mapper(csv_path: Path | None) -> Callable[[int], int]:
+    """record number (rowid + 2) → the line a person finds it on; identity for Parquet/xlsx."""
+    if csv_path is None:
+        return lambda row: row
+    blanks = blank_lines(csv_path)
+    return lambda row: line_of(row, blanks)
 
 
 def _check_header(header: list[str]) -> None:
@@ -401,8 +441,11 @@ def _check(con: duckdb.DuckDBPyConnection, stations: Stations, src: _Source, max
             SELECT c.rowid + 2 AS row_no, s.station, d.first_row, c.h FROM checked c JOIN dup_keys d USING (sid, h)
             JOIN stations_in s ON s.sid = c.sid ORDER BY row_no
         """).fetchall()
-    bad_rows = [BadRow(r, reason) for r, reason in bad]
+    # Row numbers so far count records (rowid + 2); a CSV's are turned into its line numbers.
+    line = _line_mapper(src.csv_path) if (bad or dups) else None
+    bad_rows = [BadRow(line(r), reason) for r, reason in bad]
     for row_no, st, first_row, h in dups:
+        row_no, first_row = line(row_no), line(first_row)
         when = (dt.datetime(1970, 1, 1) + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M")
         other = f"（与第 {first_row} 行重复）" if row_no != first_row else "（有重复行）"
         bad_rows.append(BadRow(row_no, f"站点“{st}”在 {when} 有多条记录，均未使用{other}"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from .exact import round_half_even
-from .ingest import BadRow, InputError
+from .ingest import BadRow, InputError, blank_lines, line_of
 from .rules import DATA_DIR
 
 CLASSES = ("I", "II", "III", "IV", "V", "劣V")
@@ -200,38 +200,6 @@ def _header_of(path: Path) -> list[str]:
     return [h.strip() for h in next(csv.reader([line]), [])]
 
 
-def _blank_lines(path: Path) -> list[int]:
-    """Line numbers (the header is 1) of the empty lines of a CSV: DuckDB skips them, so the row
-    numbers of the rows after one are shifted back (see _row_number). One C-speed search; none in
-    the usual file."""
-    import mmap
-    import re
-
-    out: list[int] = []
-    with open(path, "rb") as fh:
-        if fh.seek(0, 2) == 0:
-            return out
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            last, line = 0, 0
-            for hit in re.finditer(rb"\n(?=\r?\n)", m):   # the end of a line followed by an empty one
-                p = hit.start()
-                line += m[last:p + 1].count(b"\n")
-                last = p + 1
-                out.append(line + 1)
-    return out
-
-
-def _row_number(rn: int, blanks: list[int]) -> int:
-    """The line of the file of DuckDB's row `rn` (rowid + 2): one more for every empty line
-    at or before it."""
-    for b in blanks:
-        if b <= rn:
-            rn += 1
-        else:
-            break
-    return rn
-
-
 def _load(con, path: Path, tmp: Path) -> tuple[list[str], list[int]]:
     """The file as table `raw` (c0, c1, … as text, rowid = row number - 2); returns its header
     and the line numbers of its empty lines (CSV)."""
@@ -254,7 +222,7 @@ def _load(con, path: Path, tmp: Path) -> tuple[list[str], list[int]]:
                 f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv({_q(src)}, auto_detect = false, "  # nosec B608  # SQL text from code: generated identifiers and numbers, strings through _q
                 f"header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', null_padding = true, "
                 f"strict_mode = false, parallel = {parallel}, columns = {{{cols}}})")
-            return header, _blank_lines(src)
+            return header, blank_lines(src)
         except duckdb.Error as e:  # quoted line breaks with short rows: the serial reader
             if parallel == "false" or "parallel=false" not in str(e):
                 raise InputError(f"水质文件“{path.name}”不是可读的 CSV：{str(e).splitlines()[0]}") from None
@@ -380,7 +348,7 @@ def evaluate_water(path: str | Path, *, samples: bool = False) -> dict:
         vitems = _checked(con, header, items)
         out = _evaluate(con, items, vitems, samples)
         if blanks:
-            out["bad_rows"] = [BadRow(_row_number(b.row, blanks), b.reason) for b in out["bad_rows"]]
+            out["bad_rows"] = [BadRow(line_of(b.row, blanks), b.reason) for b in out["bad_rows"]]
         return out
     finally:
         con.close()

@@ -86,3 +86,21 @@ def test_csv_xlsx_and_parquet_give_the_same_results(air_world, tmp_path):
         cols[c] = pa.array([None if r[i] == "" else float(r[i]) for r in rows], pa.float64())
     pq.write_table(pa.table(cols), tmp_path / "a.parquet")
     assert evaluate_air(st_file, tmp_path / "a.parquet").results == base
+
+
+@pytest.mark.parametrize("bad", ["text", "decimals"])
+def test_row_numbers_are_the_lines_of_the_file_after_empty_lines(tmp_path, bad):
+    """Empty lines (an export with gaps, a file pasted together) do not shift the reported line:
+    it is the one a person finds in an editor or in Excel. Both read paths: a cell that is not a
+    number (text read) and one with too many decimals (typed read)."""
+    rows = good_day()
+    rows[5][2] = "abc" if bad == "text" else "1.23456"
+    st = write_stations(tmp_path / "s.csv", {"S": "R"})
+    lines = [",".join(HEADER)] + [",".join(r) for r in rows]
+    lines[3:3] = ["", ""]            # two empty lines after line 3
+    lines.insert(8, "")              # one more before the bad record
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = evaluate_air(st, path)
+    assert [b.row for b in res.bad_rows] == [lines.index(",".join(rows[5])) + 1]
+    assert res.bad_rows[0].row == 7 + 3
