@@ -25,3 +25,42 @@ def create_key_file() -> bool:
     path.touch(mode=0o600)
     path.write_text(secrets.token_urlsafe(50))
     return True
+
+
+# ---- the running server, as other commands (restore) need to know it -----------------------
+
+def pid_file():
+    from pathlib import Path
+
+    return Path(settings.VAR_DIR) / "serve.pid"
+
+
+def write_pid_file() -> None:
+    import os
+
+    pid_file().write_text(f"{os.getpid()}\n", encoding="ascii")
+
+
+def remove_pid_file() -> None:
+    import os
+
+    f = pid_file()
+    try:
+        if f.read_text(encoding="ascii").strip() == str(os.getpid()):
+            f.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def running_server() -> int | None:
+    """The pid of the `ecociv serve` of this installation (its VAR_DIR) if it is running: the pid
+    file names a live process whose command line is ecociv's. A file left by a crash or a reboot
+    (no such process, or the number now belongs to another program) counts as not running."""
+    from pathlib import Path
+
+    try:
+        pid = int(pid_file().read_text(encoding="ascii").strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if b"ecociv" in cmdline else None

@@ -129,6 +129,32 @@ def test_damaged_archive_is_refused_and_nothing_changes(world, stored, media, tm
     assert not list(Path(media).parent.glob(".ecociv-restore-*")) and not list(Path(media).parent.glob("media.before-*"))
 
 
+def test_restore_refuses_while_the_server_of_this_installation_runs(world, stored, media, tmp_path, settings):
+    import subprocess
+    import sys
+
+    from ecociv.core import serving
+    from ecociv.entry.models import Evidence
+
+    archive = _backup(tmp_path / "backups")
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+    Evidence.objects.all().delete()  # a change after the backup that a refused restore must keep
+    # A process whose command line is ecociv's, as `ecociv serve` leaves in its pid file.
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "ecociv", "serve"])
+    try:
+        serving.pid_file().write_text(f"{proc.pid}\n")
+        with pytest.raises(CommandError, match=f"平台服务正在运行（ecociv serve，进程 {proc.pid}）.*未做任何恢复"):
+            call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+        assert not Evidence.objects.exists() and stored["monitoring"].exists()
+    finally:
+        proc.kill()
+        proc.wait()
+    # The file a crashed server left behind (no such process now) does not block a restore.
+    call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+    assert Evidence.objects.exists()
+
+
 def test_a_backup_directory_inside_the_files_it_copies_is_refused(world, media):
     with pytest.raises(CommandError, match="位于上传文件目录（MEDIA_ROOT"):
         call_command("backup", "--out", str(Path(media) / "backups"), "--no-progress", stdout=StringIO())

@@ -80,10 +80,14 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
 
         kids = _children(proc.pid)
         assert len(kids) == 2
+        from ecociv.core.serving import pid_file, running_server
+
+        assert running_server() == proc.pid  # what `ecociv restore` asks before replacing anything
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, out
         assert "服务已停止" in out
+        assert not pid_file().exists() and running_server() is None
         time.sleep(0.5)
         assert not any(_alive(k) for k in kids)
     finally:
