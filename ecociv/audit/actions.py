@@ -74,3 +74,35 @@ def record_many(*, user, action: str, entries) -> None:
                  region=e.get("region"), before=_jsonable(e.get("before")), after=_jsonable(e.get("after")),
                  reason=e.get("reason", ""))
         for e in entries], batch_size=500)
+
+
+def end_job(model, pk: int, *, action: str, failed: bool, fields, describe, related: tuple = ()) -> None:
+    """The end of a background job (an import, a monitoring run, a report), one action for all:
+    under a lock on the job's row, write `fields(job)` (its state and results or error) with a
+    fresh heartbeat — and `finished_at` where the model keeps one — then an audit row in the job
+    owner's name, `<action>.finish` or `<action>.fail`, whose object text, region and "after" come
+    from `describe(job)` on the row as written. A job deleted meanwhile has nothing to end.
+    Written whatever happened (core.background.write_retrying): a job left running for ever is
+    worse than a late end."""
+    from django.utils import timezone
+
+    from ecociv.core.background import write_retrying
+
+    has_finished_at = any(f.name == "finished_at" for f in model._meta.get_fields())
+
+    def write():
+        with transaction.atomic():
+            job = model.objects.select_for_update(of=("self",)).select_related("created_by", *related).filter(
+                pk=pk).first()
+            if job is None:
+                return
+            before = {"state": job.state}
+            now = timezone.now()
+            values = {"heartbeat": now, **({"finished_at": now} if has_finished_at else {}), **fields(job)}
+            model.objects.filter(pk=pk).update(**values)
+            job.refresh_from_db()
+            object_repr, region, after = describe(job)
+            record(user=job.created_by, action=f"{action}.{'fail' if failed else 'finish'}", obj=job,
+                   object_repr=object_repr, region=region, before=before, after=after)
+
+    write_retrying(write)

@@ -8,8 +8,8 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
+from ecociv.audit.actions import end_job as audit_end_job
 from ecociv.audit.actions import record
-from ecociv.core.background import write_retrying
 from ecociv.entry.errors import EntryError
 from ecociv.entry.models import ImportJob
 from ecociv.entry.scope import get_import_job_for_user, get_task_for_user, require_bulk_import
@@ -80,23 +80,16 @@ def rerun_job(job_id, *, by) -> tuple[ImportJob, bool]:
 def end_job(job_id: int, *, counts: dict | None = None, error: str = "") -> None:
     """The end of an import (the worker thread's or a task upload's in the request): 已完成 with
     the counts, or 失败 with the message, and an audit row in the job owner's name
-    (import.finish / import.fail). Written whatever happened (core.background.write_retrying)."""
-    def write():
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update(of=("self",)).select_related("task__region", "created_by").filter(
-                pk=job_id).first()
-            if job is None:  # deleted meanwhile: nothing to end
-                return
-            before = {"state": job.state}
-            if error:
-                job.state, job.error = ImportJob.State.FAILED, error
-            else:
-                job.state, job.summary, job.done = ImportJob.State.DONE, counts or {}, job.total
-            job.heartbeat = timezone.now()
-            job.save(update_fields=["state", "error", "summary", "done", "heartbeat"])
-            region = job.task.region if job.task_id else getattr(job.created_by, "region", None)
-            record(user=job.created_by, action="import.fail" if error else "import.finish", obj=job,
-                   object_repr=f"导入 {job.file_name}", region=region, before=before,
-                   after={"state": job.state, "file": job.file_name, **({"error": error} if error else {k: n for k, n in (counts or {}).items() if k != "error"})})
+    (import.finish / import.fail), through the one end-of-job action (audit.actions.end_job)."""
+    def fields(job):
+        if error:
+            return {"state": ImportJob.State.FAILED, "error": error}
+        return {"state": ImportJob.State.DONE, "summary": counts or {}, "done": job.total}
 
-    write_retrying(write)
+    def describe(job):
+        region = job.task.region if job.task_id else getattr(job.created_by, "region", None)
+        details = {"error": error} if error else {k: n for k, n in (counts or {}).items() if k != "error"}
+        return f"导入 {job.file_name}", region, {"state": job.state, "file": job.file_name, **details}
+
+    audit_end_job(ImportJob, job_id, action="import", failed=bool(error), fields=fields, describe=describe,
+                  related=("task__region",))

@@ -7,7 +7,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from ecociv.audit.actions import record
+from ecociv.audit.actions import end_job, record
 from ecociv.monitoring.feed import FeedError, codes_for, measures
 from ecociv.monitoring.models import MonitoringRun, RunState
 from ecociv.monitoring.scope import get_run_for_user
@@ -33,32 +33,20 @@ def create_run(*, by, region, kind: str, files: list[dict], parameters: dict,
 def finish_run(run_id: int, fields: dict, *, started_at=None) -> None:
     """The end of a run (the worker's evaluation, or a command's `--feed` recording a finished
     evaluation): its state, stage, error or stored results, with an audit row in the run owner's
-    name (monitoring.finish / monitoring.fail). Written whatever happened (write_retrying)."""
-    from ecociv.core.background import write_retrying
+    name (monitoring.finish / monitoring.fail), through the one end-of-job action."""
+    def describe(run):
+        results = run.results or {}
+        after = {"state": run.state, "stage": run.stage}
+        if run.state == RunState.FAILED:
+            after["error"] = run.error
+        else:
+            after |= {"rows": len(results.get("rows", results.get("regions", [])) or []),
+                      "bad_rows": run.bad_row_count, "engine": results.get("engine", "")}
+        return str(run), run.region, after
 
-    def write():
-        with transaction.atomic():
-            run = MonitoringRun.objects.select_for_update(of=("self",)).select_related("created_by", "region").filter(
-                pk=run_id).first()
-            if run is None:  # deleted meanwhile: nothing to end
-                return
-            before = {"state": run.state}
-            now = timezone.now()
-            MonitoringRun.objects.filter(pk=run_id).update(
-                finished_at=now, heartbeat=now, **({"started_at": started_at} if started_at else {}), **fields)
-            run.refresh_from_db()
-            failed = run.state == RunState.FAILED
-            results = run.results or {}
-            after = {"state": run.state, "stage": run.stage}
-            if failed:
-                after["error"] = run.error
-            else:
-                after |= {"rows": len(results.get("rows", results.get("regions", [])) or []),
-                          "bad_rows": run.bad_row_count, "engine": results.get("engine", "")}
-            record(user=run.created_by, action="monitoring.fail" if failed else "monitoring.finish", obj=run,
-                   object_repr=str(run), region=run.region, before=before, after=after)
-
-    write_retrying(write)
+    end_job(MonitoringRun, run_id, action="monitoring", failed=fields.get("state") == RunState.FAILED,
+            fields=lambda run: {**({"started_at": started_at} if started_at else {}), **fields},
+            describe=describe, related=("region",))
 
 
 class RerunError(ValueError):

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from ecociv.audit.actions import end_job as audit_end_job
 from ecociv.audit.actions import record
-from ecociv.core.background import start_thread, write_retrying
+from ecociv.core.background import start_thread
 from ecociv.regions.scope import can_administer, region_in_scope
 from ecociv.reports import docx as docx_render
 from ecociv.reports.document import Document, Table
@@ -176,26 +177,15 @@ def _job_repr(job: ReportJob) -> str:
 
 def end_job(job_id: int, *, file_name: str = "", data: bytes = b"", error: str = "") -> None:
     """The end of a report job: 已完成 with its file, or 失败 with the message, and an audit row
-    in the job owner's name (report.finish with the file's name, size and sha256 / report.fail).
-    Written whatever happened (core.background.write_retrying)."""
-    def write():
-        with transaction.atomic():
-            job = ReportJob.objects.select_for_update(of=("self",)).select_related("region", "created_by").filter(
-                pk=job_id).first()
-            if job is None:  # deleted meanwhile: nothing to end
-                return
-            before = {"state": job.state}
-            now = timezone.now()
-            if error:
-                fields = {"state": ReportJob.State.FAILED, "error": error}
-                after = {"state": ReportJob.State.FAILED, "error": error}
-            else:
-                fields = {"state": ReportJob.State.DONE, "file_name": file_name, "result": data, "size": len(data),
-                          "done": F("total")}
-                after = {"state": ReportJob.State.DONE, "file": file_name, "size": len(data),
-                         "sha256": hashlib.sha256(data).hexdigest()}
-            ReportJob.objects.filter(pk=job_id).update(heartbeat=now, finished_at=now, **fields)
-            record(user=job.created_by, action="report.fail" if error else "report.finish", obj=job,
-                   object_repr=_job_repr(job), region=job.region, before=before, after=after)
-
-    write_retrying(write)
+    in the job owner's name (report.finish with the file's name, size and sha256 / report.fail),
+    through the one end-of-job action (audit.actions.end_job)."""
+    if error:
+        fields = {"state": ReportJob.State.FAILED, "error": error}
+        after = {"state": ReportJob.State.FAILED, "error": error}
+    else:
+        fields = {"state": ReportJob.State.DONE, "file_name": file_name, "result": data, "size": len(data),
+                  "done": F("total")}
+        after = {"state": ReportJob.State.DONE, "file": file_name, "size": len(data),
+                 "sha256": hashlib.sha256(data).hexdigest()}
+    audit_end_job(ReportJob, job_id, action="report", failed=bool(error), fields=lambda job: fields,
+                  describe=lambda job: (_job_repr(job), job.region, after), related=("region",))
