@@ -22,12 +22,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import FloatField
+from django.db.models import FloatField, Q
 from django.db.models.functions import Cast
 
 from ecociv.assessment.models import FactKind, FactState, RegionYearFact
 from ecociv.assessment.rules import Rules, load_rules
-from ecociv.assessment.trend import Trend, TrendResult, compute_trend
+from ecociv.assessment.trend import Trend, TrendResult, trend_of_sorted
 from ecociv.core.targets import (
     CLASS_LABELS,
     NUMERIC_OPS,
@@ -235,11 +235,17 @@ class _Data:
             self.specs[ind.pk] = [t.spec for t in ind.targets.all()]
             (self.children[ind.parent_id] if ind.parent_id else self.top[ind.standard_id]).append(ind)
         max_year = years[-1]
-        # The assessed years and the year before each (不降低/逐步下降 compare with it), as Decimal
-        # so thresholds are judged exactly.
-        needed = set(years) | {y - 1 for y in years}
+        # The assessed years, as Decimal so thresholds are judged exactly; and the year before each
+        # for the indicators whose target can compare with it (不降低/逐步下降: a worded target in
+        # the catalogue, or a region-year target of its own) — the others never look back, and
+        # fetching their previous year doubled the rows of a one-year matrix.
+        look_back = {y - 1 for y in years} - set(years)
+        in_years = Q(year__in=years)
+        if look_back:
+            worded = {iid for iid, specs in self.specs.items() if any(s.op == "text" for s in specs)}
+            in_years |= Q(year__in=look_back, indicator_id__in=worded | self.resolver.local_indicator_ids())
         self.values: dict[tuple, tuple] = {}
-        rows = IndicatorValue.objects.filter(region_id__in=region_ids, year__in=needed,
+        rows = IndicatorValue.objects.filter(in_years, region_id__in=region_ids,
                                              indicator__standard_id__in=std_ids).values_list(
             "region_id", "year", "indicator_id", "value", "achieved", "text_value", "status")
         for rid, y, iid, value, achieved, text, status in rows.iterator(chunk_size=5000):
@@ -345,7 +351,6 @@ def _trend(ind, region, year, data: _Data, rules: Rules, target: TargetSpec | No
         return TrendResult(Trend.UNKNOWN, "没有已审核的数值" if ind.direction != "qualitative"
                            else "定性指标，按是否完成判定，不计算趋势")
     end = bisect.bisect_right(s[0], year)
-    series = list(zip(s[0][:end], s[1][:end]))
     numeric = next((t for t in (target, assigned) if t is not None and t.op in NUMERIC_OPS and t.value is not None),
                    None)
     direction = ind.direction
@@ -355,7 +360,7 @@ def _trend(ind, region, year, data: _Data, rules: Rules, target: TargetSpec | No
     limit = None
     if numeric is None and ind.unit == "%" and direction == "higher" and cfg.get("percent_limit") is not None:
         limit = float(cfg["percent_limit"])
-    result = compute_trend(series, direction=direction,
+    result = trend_of_sorted(s[0][:end], s[1][:end], direction=direction,
                            target=float(numeric.value) if numeric is not None else None, target_year=year,
                            base_year=cfg.get("base_year"), limit=limit,
                            ratio_thresholds=cfg.get("ratio_thresholds"), growth_thresholds=cfg.get("growth_thresholds"))

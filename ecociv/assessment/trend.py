@@ -107,7 +107,27 @@ def compute_trend(
     """
     points = sorted((int(y), float(v)) for y, v in (series.items() if isinstance(series, dict) else series)
                     if v is not None)
-    inputs: dict = {"years": [y for y, _ in points], "values": [v for _, v in points], "direction": direction,
+    return trend_of_sorted([y for y, _ in points], [v for _, v in points], direction=direction, target=target,
+                           target_year=target_year, base_year=base_year, limit=limit,
+                           ratio_thresholds=ratio_thresholds, growth_thresholds=growth_thresholds)
+
+
+def trend_of_sorted(
+    years: list[int],
+    values: list[float],
+    *,
+    direction: str = "higher",
+    target: float | None = None,
+    target_year: int | None = None,
+    base_year: int | None = None,
+    limit: float | None = None,
+    ratio_thresholds: dict | None = None,
+    growth_thresholds: dict | None = None,
+) -> TrendResult:
+    """`compute_trend` of a series already in order: `years` ascending, `values` floats, none
+    missing (the assessment keeps each region-indicator history so, and asks for 40,000 trends)."""
+    points = list(zip(years, values))
+    inputs: dict = {"years": years, "values": values, "direction": direction,
                     "target": target, "target_year": target_year}
     if direction not in ("higher", "lower"):
         return TrendResult(Trend.UNKNOWN, "定性指标没有数值方向，无法计算趋势", inputs=inputs)

@@ -126,6 +126,10 @@ class Resolver:
         self._labels: dict[tuple, str] = {}
         self._plain: dict[tuple, Applied] = {}  # (indicator, class) → catalogue answer without local targets
 
+    def local_indicator_ids(self) -> set[int]:
+        """Indicators with a region-year target of their own (override or assigned) here."""
+        return {iid for (_rid, _y, iid, _kind) in self._local}
+
     # ---- the standard -----------------------------------------------------------------
     def standard_id(self, region_id: int, year: int) -> int | None:
         for rid in self._chain.get(region_id, [region_id]):

@@ -113,6 +113,22 @@ def test_local_override_replaces_the_catalogue_target(world):
     assert result(assess(world.county, Y - 1), "29").target.display == "≥85"  # other years keep the catalogue
 
 
+def test_a_local_worded_target_compares_with_last_year_on_a_numeric_catalogue_indicator(world):
+    """The engine fetches last year's values only for indicators whose target can compare with
+    them: a region's own worded target (不降低) on an indicator the catalogue judges by a number
+    must still see last year's value."""
+    RegionTarget.objects.create(region=world.county, year=Y, indicator=ind(world, "29"), kind="override", op="text",
+                                text="不降低", source_document="省级标准")
+    put(world, world.county, Y - 1, "29", 90)
+    put(world, world.county, Y, "29", 88)
+    for a in (assess(world.county, Y), assess_many([world.county, world.other_county], [Y])[(world.county.pk, Y)]):
+        r = result(a, "29")
+        assert r.status == Status.NOT_MET and r.target_source == "override", (r.status, r.reason)
+        assert "上年90" in r.reason
+    put(world, world.county, Y, "29", 91)
+    assert result(assess(world.county, Y), "29").status == Status.MET
+
+
 def test_composite_indicator_is_judged_from_its_sub_items(world):
     put(world, world.county, Y, "25.1", 95)
     put(world, world.county, Y, "25.2", 70)  # target ≥75
