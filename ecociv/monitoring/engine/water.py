@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 
 from .exact import round_half_even
-from .ingest import BadRow, InputError, blank_lines, line_of
+from .ingest import BadRow, InputError
+from .lines import blank_lines, line_of
 from .rules import DATA_DIR
 
 CLASSES = ("I", "II", "III", "IV", "V", "劣V")
