@@ -33,7 +33,7 @@ SUPPORTED = {
     ReportKind.SUMMARY: ("docx", "pdf"),
     ReportKind.SELF_EVALUATION: ("docx", "pdf"),
     ReportKind.INDICATOR_TABLE: ("xlsx", "docx", "pdf"),
-    ReportKind.LEDGER: ("xlsx",),
+    ReportKind.LEDGER: ("xlsx", "pdf"),
 }
 
 
@@ -77,9 +77,12 @@ def generate(region, year: int, kind: str, fmt: str, *, user, today: dt.date | N
         raise Http404("区划不存在或不在您的管辖范围内")
     name = file_name(region, year, kind, fmt)
     if kind == ReportKind.LEDGER:
-        from ecociv.reports.ledger_xlsx import ledger_workbook
+        from ecociv.reports.ledger_xlsx import ledger_document, ledger_workbook
 
-        return Output(name, CONTENT_TYPES[fmt], ledger_workbook(region, year, user=user, today=today))
+        if fmt == "xlsx":
+            return Output(name, CONTENT_TYPES[fmt], ledger_workbook(region, year, user=user, today=today))
+        return Output(name, CONTENT_TYPES[fmt],
+                      pdf_render.render(ledger_document(region, year, user=user, today=today), landscape=True))
     if kind == ReportKind.INDICATOR_TABLE and fmt == "xlsx":
         data = collect(region, year, user=user, today=today, with_ledger=False)
         return Output(name, CONTENT_TYPES[fmt], indicator_workbook(data.assessment))

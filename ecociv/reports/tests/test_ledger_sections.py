@@ -98,6 +98,34 @@ def test_ledger_kind_is_one_workbook_whose_totals_are_the_summarys(ledgered, tmp
     assert projects.freeze_panes == "A4" and projects.page_setup.orientation == "landscape"
 
 
+def test_ledger_kind_prints_as_a_pdf_with_the_summarys_figures(ledgered, tmp_path):
+    """The same ledgers to print: A4 landscape, text extractable, every project by name, the
+    summary's totals to the cent, the region by name, the findings as marked notes."""
+    import shutil
+    import subprocess
+
+    from ecociv.core.fmt import number
+    from ecociv.ledger.summary import ledger_summary
+
+    if not shutil.which("pdftotext"):
+        pytest.fail("poppler-utils missing (make test installs it)")
+    w = ledgered
+    out = generate(w.county, 2025, "ledger", "pdf", user=w.admin, today=TODAY)
+    assert out.file_name.endswith("工作台账.pdf")
+    path = tmp_path / "l.pdf"
+    path.write_bytes(out.data)
+    flat = "".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.276" in info  # A4 landscape
+    s = ledger_summary(w.county, 2025, today=TODAY)
+    assert number(Decimal(s["investment_wanyuan"]["planned"]), 2) in flat
+    for row in ROWS:
+        assert row.split(",")[2] in flat
+    assert "甲镇" in flat and "870121001" not in flat
+    assert f"重点项目（{s['projects']['total']}条）" in flat and "※数据提示" in flat
+
+
 def test_ledger_kind_out_of_scope_is_refused(ledgered, tmp_path):
     from django.core.management import CommandError
 
