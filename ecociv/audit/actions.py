@@ -100,7 +100,9 @@ def end_job(model, pk: int, *, action: str, failed: bool, fields, describe, rela
             now = timezone.now()
             values = {"heartbeat": now, **({"finished_at": now} if has_finished_at else {}), **fields(job)}
             model.objects.filter(pk=pk).update(**values)
-            job.refresh_from_db()
+            # What was written, read back (a count may be an F expression) — not a stored file again.
+            job.refresh_from_db(fields=[k for k in values
+                                        if not isinstance(model._meta.get_field(k), models.BinaryField)])
             object_repr, region, after = describe(job)
             record(user=job.created_by, action=f"{action}.{'fail' if failed else 'finish'}", obj=job,
                    object_repr=object_repr, region=region, before=before, after=after)
