@@ -79,17 +79,20 @@ def _matrix(rows: list[Region], year: int) -> dict:
                 seen.add(r.code)
                 columns.append({"code": r.code, "name": r.name, "area": r.area, "type": r.type})
     index = {c["code"]: i for i, c in enumerate(columns)}
-    cells, tips, verdicts = [], {}, []
+    # Each cell carries its tooltip: [x, y, status, value, target, gap, reason], the target and the
+    # reason as positions in `texts` — a province's 4,000 cells share a few dozen of each, so the
+    # page's data and its building shrink (a "y,x"-keyed dict of four strings per cell before).
+    cells, texts, verdicts = [], {}, []
     position = {s: i for i, s in enumerate(STATUS_ORDER)}  # a dict: list.index compared enums 50,000 times
     for y, reg in enumerate(rows):
         a = results[(reg.pk, year)]
         verdicts.append(a)
         for r in a.indicators:
-            x = index[r.code]
-            cells.append([x, y, position[r.status]])
             # A local target names itself in the tooltip; the catalogue's is the page's default.
             target = r.target_display + (f"（{r.applied.label}）" if r.target_source == "override" else "")
-            tips[f"{y},{x}"] = [value_text(r), target or "—", _fmt(r.gap), r.reason[:40]]
+            cells.append([index[r.code], y, position[r.status], value_text(r),
+                          texts.setdefault(target or "—", len(texts)), _fmt(r.gap),
+                          texts.setdefault(r.reason[:40], len(texts))])
     areas = []
     for i, c in enumerate(columns):
         if not areas or areas[-1]["name"] != c["area"]:
@@ -101,7 +104,7 @@ def _matrix(rows: list[Region], year: int) -> dict:
         "chart": {
             "regions": [r.name for r in rows], "codes": [r.code for r in rows],
             "columns": [[c["code"], c["name"], c["area"], c["type"]] for c in columns],
-            "areas": areas, "cells": cells, "tips": tips,
+            "areas": areas, "cells": cells, "texts": list(texts),
             "statuses": [[s.value, s.label, STATUS_COLORS[s]] for s in STATUS_ORDER],
         },
     }

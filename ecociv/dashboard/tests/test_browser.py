@@ -1,5 +1,6 @@
 """Every assessment and dashboard page in a real Chromium at 1366×768, on the demo world."""
 import pytest
+from playwright.sync_api import expect
 
 from ecociv.conftest import browser_login, ensure_standards, screenshot
 
@@ -35,6 +36,10 @@ def test_dashboard_pages_render_their_charts(page, demo):
     box = page.locator("#matrix").bounding_box()
     page.mouse.move(box["x"] + 300, box["y"] + 120)
     page.wait_for_timeout(300)
+    # The tooltip reads the cell's own data (value, target and reason through the shared texts).
+    expect(page.locator("#matrix")).to_contain_text("数值：")
+    tip = page.locator("#matrix").inner_text()
+    assert "目标：" in tip and "undefined" not in tip, tip
     screenshot(page, "dashboard-matrix-hover")
     page.click("table.grid >> text=石岭县")
     page.wait_for_load_state("networkidle")

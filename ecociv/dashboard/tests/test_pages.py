@@ -47,7 +47,8 @@ def test_matrix_colours_every_region_and_indicator(client, data):
     col = {c[0]: i for i, c in enumerate(m["columns"])}
     assert cell[(col["29"], 1)] == "met" and cell[(col["30"], 1)] == "not_met"
     assert cell[(col["1"], 2)] == "pending" and cell[(col["23"], 1)] == "not_applicable"
-    assert m["tips"][f"1,{col['29']}"][:3] == ["86%", "≥85", "1"]
+    tip = next(c for c in m["cells"] if c[:2] == [col["29"], 1])
+    assert [tip[3], m["texts"][tip[4]], tip[5]] == ["86%", "≥85", "1"] and m["texts"][tip[6]] == "达到目标"
     assert "vendor/echarts.min.js" in html and "暂不具备申报条件" in html
 
 

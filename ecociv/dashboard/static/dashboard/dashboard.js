@@ -33,7 +33,9 @@
       tooltip: {
         confine: true,
         formatter: function (p) {
-          var x = p.data[0], y = p.data[1], t = d.tips[y + "," + x] || [], c = cols[x], s = d.statuses[p.data[2]];
+          // A cell: [x, y, status, value, target, gap, reason]; target and reason index d.texts.
+          var x = p.data[0], y = p.data[1], c = cols[x], s = d.statuses[p.data[2]];
+          var t = [p.data[3], d.texts[p.data[4]], p.data[5], d.texts[p.data[6]]];
           return "<b>" + esc(d.regions[y]) + "</b> · " + esc(c[0] + " " + c[1]) + "<br>" +
             '<span style="color:' + s[2] + '">●</span> ' + esc(s[1]) + "<br>数值：" + esc(t[0]) +
             "<br>目标：" + esc(t[1]) + (t[2] ? "<br>差距：" + esc(t[2]) : "") +
