@@ -132,6 +132,7 @@ def test_damaged_archive_is_refused_and_nothing_changes(world, stored, media, tm
 def test_restore_refuses_while_the_server_of_this_installation_runs(world, stored, media, tmp_path, settings):
     import subprocess
     import sys
+    import time
 
     from ecociv.core import serving
     from ecociv.entry.models import Evidence
@@ -143,6 +144,11 @@ def test_restore_refuses_while_the_server_of_this_installation_runs(world, store
     # A process whose command line is ecociv's, as `ecociv serve` leaves in its pid file.
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "ecociv", "serve"])
     try:
+        # Until the child has exec'd, /proc shows the parent's command line (as `ecociv serve`
+        # writes its own pid file, the real server is always past this point).
+        deadline = time.monotonic() + 20
+        while b"ecociv" not in Path(f"/proc/{proc.pid}/cmdline").read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.05)
         serving.pid_file().write_text(f"{proc.pid}\n")
         with pytest.raises(CommandError, match=f"平台服务正在运行（ecociv serve，进程 {proc.pid}）.*未做任何恢复"):
             call_command("restore", str(archive), "--no-progress", stdout=StringIO())
