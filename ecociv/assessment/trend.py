@@ -88,28 +88,12 @@ def _classify(value: float, th: dict) -> Trend:
     return Trend.DETERIORATING
 
 
-def compute_trend(
-    series: dict[int, float] | list[tuple[int, float]],
-    *,
-    direction: str = "higher",
-    target: float | None = None,
-    target_year: int | None = None,
-    base_year: int | None = None,
-    limit: float | None = None,
-    ratio_thresholds: dict | None = None,
-    growth_thresholds: dict | None = None,
-) -> TrendResult:
-    """Progress of a yearly series. `series` maps year → value (missing years simply absent).
-
-    `target` is the numeric target due in `target_year` (default: the latest year of the series,
-    i.e. "should be met now"); `base_year` defaults to the first year with a value, and moves to
-    the next year with data when the given one has none (as Open SDG does).
-    """
+def compute_trend(series: dict[int, float] | list[tuple[int, float]], **options) -> TrendResult:
+    """Progress of a yearly series. `series` maps year → value (missing years simply absent), in
+    any order; `options` are those of `trend_of_sorted`, which judges it once put in order."""
     points = sorted((int(y), float(v)) for y, v in (series.items() if isinstance(series, dict) else series)
                     if v is not None)
-    return trend_of_sorted([y for y, _ in points], [v for _, v in points], direction=direction, target=target,
-                           target_year=target_year, base_year=base_year, limit=limit,
-                           ratio_thresholds=ratio_thresholds, growth_thresholds=growth_thresholds)
+    return trend_of_sorted([y for y, _ in points], [v for _, v in points], **options)
 
 
 def trend_of_sorted(
@@ -124,8 +108,14 @@ def trend_of_sorted(
     ratio_thresholds: dict | None = None,
     growth_thresholds: dict | None = None,
 ) -> TrendResult:
-    """`compute_trend` of a series already in order: `years` ascending, `values` floats, none
-    missing (the assessment keeps each region-indicator history so, and asks for 40,000 trends)."""
+    """Progress of a yearly series already in order: `years` ascending, `values` floats, none
+    missing (the assessment keeps each region-indicator history so, and asks for 40,000 trends;
+    `compute_trend` puts any other series in order first).
+
+    `target` is the numeric target due in `target_year` (default: the latest year of the series,
+    i.e. "should be met now"); `base_year` defaults to the first year with a value, and moves to
+    the next year with data when the given one has none (as Open SDG does).
+    """
     points = list(zip(years, values))
     inputs: dict = {"years": years, "values": values, "direction": direction,
                     "target": target, "target_year": target_year}

@@ -120,8 +120,10 @@ def _verdict_row(a: Assessment, year: int) -> dict:
     shown = [f"{b.code} {_trunc(b.name, 12)}" if b.kind == "indicator" else _trunc(b.name, 12) for b in a.blocking[:5]]
     why = "；".join(shown) + (f" 等 {len(a.blocking)} 项" if len(a.blocking) > 5 else "")
     s = a.summary
-    return {"url": reverse("dashboard:region", args=[a.region.code, year]), "name": a.region.name, "passes": a.verdict == "pass", "label": a.verdict_label,
-            "binding": f"{s['binding_met']}/{s['binding_total']}", "reference": f"{s['reference_met']}/{s['reference_total']}",
+    return {"url": reverse("dashboard:region", args=[a.region.code, year]), "name": a.region.name,
+            "passes": a.verdict == "pass", "label": a.verdict_label,
+            "binding": f"{s['binding_met']}/{s['binding_total']}",
+            "reference": f"{s['reference_met']}/{s['reference_total']}",
             "not_met": s["not_met"], "missing": s["missing"], "pending": s["pending"], "why": why}
 
 

@@ -51,15 +51,16 @@ def index(request):
     if request.method == "POST":
         f = request.FILES.get("file")
         year = request.POST.get("year", "").strip()
+        parsed_year = years.parse_year(year) if year else None
         if f is None:
             error = "请选择文件"
-        elif year and years.parse_year(year) is None:
+        elif year and parsed_year is None:
             error = f"年度须为 {years.FIRST_YEAR}–{years.LAST_YEAR} 之间的四位数字"
         else:
             try:
                 doc = actions.upload_document(by=user, name=f.name, data=f.read(),
                                               region_code=request.POST.get("region", ""),
-                                              year=years.parse_year(year) if year else None)
+                                              year=parsed_year)
             except actions.ExtractionError as exc:
                 error = str(exc)
             else:

@@ -47,7 +47,7 @@ def _load(region, year: int, *, user=None, today=None):
     return summary, ledgers
 
 
-def _summary_rows(summary: dict) -> list[list]:
+def _summary_rows(summary: dict, *, with_findings: bool = True) -> list[list]:
     rows = [["重点项目（个）", summary["projects"]["total"], ""]]
     rows += [[f"　其中{k}（个）", v, ""] for k, v in summary["projects"]["by_status"].items()]
     inv = summary["investment_wanyuan"]
@@ -59,8 +59,9 @@ def _summary_rows(summary: dict) -> list[list]:
         rows += [["资金安排（万元）", _num(funds.get("budget_wanyuan")), ""],
                  ["已执行（万元）", _num(funds.get("executed_wanyuan")), ""],
                  ["执行率（%）", _num(funds.get("execution_rate")), f"序时进度 {funds.get('time_elapsed', '')}%"]]
-    for f in summary.get("findings") or []:
-        rows.append(["数据不一致", None, f"{f.get('ref', '')}：{f.get('message', '')}"])
+    if with_findings:
+        for f in summary.get("findings") or []:
+            rows.append(["数据不一致", None, f"{f.get('ref', '')}：{f.get('message', '')}"])
     return rows
 
 
@@ -131,7 +132,7 @@ def ledger_document(region, year: int, *, user=None, today=None) -> Document:
     doc = Document("ledger", f"{region.name}{year}年生态文明建设示范区创建工作台账")
     doc.h1("台账汇总（含下级区划）")
     srows = [[label, "" if v is None else (number(Decimal(str(v)), 2) if "万元" in label else plain(Decimal(str(v)))),
-              note] for label, v, note in _summary_rows(summary) if label != "数据不一致"]  # findings: notes below
+              note] for label, v, note in _summary_rows(summary, with_findings=False)]  # findings: notes below
     doc.table(Table(["项目", "数值", "说明"], srows, widths=[3, 2, 6]))
     for f in summary.get("findings") or []:
         doc.note(f"{f.get('ref', '')}：{f.get('message', '')}")
