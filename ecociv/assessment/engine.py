@@ -35,6 +35,7 @@ from ecociv.core.targets import (
     TargetSpec,
     evaluate,
     format_decimal,
+    needs_previous,
 )
 from ecociv.entry.models import IndicatorValue, ValueStatus
 from ecociv.regions.models import Region
@@ -221,6 +222,7 @@ class _Data:
     def fetch(cls, regions, years, rules: Rules, with_trend: bool = True) -> _Data:
         self = cls()
         self.with_trend = with_trend
+        self.classes = {}
         region_ids = [r.pk for r in regions]
         # Which standard and target apply: the one resolver every page, check, export and feed uses.
         self.resolver = Resolver(regions, years)
@@ -236,14 +238,15 @@ class _Data:
             (self.children[ind.parent_id] if ind.parent_id else self.top[ind.standard_id]).append(ind)
         max_year = years[-1]
         # The assessed years, as Decimal so thresholds are judged exactly; and the year before each
-        # for the indicators whose target can compare with it (不降低/逐步下降: a worded target in
-        # the catalogue, or a region-year target of its own) — the others never look back, and
-        # fetching their previous year doubled the rows of a one-year matrix.
+        # for the indicators whose target can compare with it (a catalogue target with a trend
+        # clause such as 不降低/逐步下降 — core.targets.needs_previous — or a region-year target of
+        # its own) — the others never look back, and fetching their previous year doubled the
+        # rows of a one-year matrix.
         look_back = {y - 1 for y in years} - set(years)
         in_years = Q(year__in=years)
         if look_back:
-            worded = {iid for iid, specs in self.specs.items() if any(s.op == "text" for s in specs)}
-            in_years |= Q(year__in=look_back, indicator_id__in=worded | self.resolver.local_indicator_ids())
+            compares = {iid for iid, specs in self.specs.items() if any(needs_previous(s) for s in specs)}
+            in_years |= Q(year__in=look_back, indicator_id__in=compares | self.resolver.local_indicator_ids())
         self.values: dict[tuple, tuple] = {}
         rows = IndicatorValue.objects.filter(in_years, region_id__in=region_ids,
                                              indicator__standard_id__in=std_ids).values_list(
@@ -279,6 +282,7 @@ class _Data:
 
 def _assess_one(region: Region, year: int, data: _Data, rules: Rules) -> Assessment:
     rc = region.as_class()
+    rc = data.classes.setdefault(rc, rc)  # one object per class: the resolver's lookups then compare by identity
     std_id = data.resolver.standard_id(region.pk, year)
     standard = data.standards.get(std_id)
     results = []
@@ -302,17 +306,22 @@ _MET, _NOT_MET, _MISSING, _NA = Status.MET, Status.NOT_MET, Status.MISSING, Stat
 
 def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rules, parent=None) -> IndicatorResult:
     rid, iid = region.id, ind.id
-    applies_to = parent.applies_to if parent is not None else ind.applies_to
-    coastal_only = ind.coastal_only or (parent is not None and parent.coastal_only)
+    if parent is None:
+        applies_to, coastal_only = ind.applies_to, ind.coastal_only
+    else:
+        applies_to, coastal_only = parent.applies_to, ind.coastal_only or parent.coastal_only
     applied = data.resolver.applied(region, year, ind, rc)
     assigned = applied.assigned
     raw = data.values.get((rid, year, iid))
-    value = achieved = None
-    text_value = value_status = ""
-    if raw is not None:
+    if raw is None:
+        value = achieved = None
+        text_value = value_status = ""
+    else:
         value, achieved, text_value, value_status = raw
     counted = value_status in (_APPROVED, _SUBMITTED)
-    previous = data.previous_value(rid, iid, year)
+    # Only a worded target compares with last year (core.targets.needs_previous; fetched for those).
+    target = applied.target
+    previous = data.previous_value(rid, iid, year) if target is not None and target.op == "text" else None
     ev = evaluate(applied.for_evaluate, value if counted else None, rc, applies_to=applies_to, coastal_only=coastal_only,
                   achieved=achieved if counted else None, previous=previous, assigned=assigned,
                   direction=ind.direction)
@@ -398,19 +407,20 @@ def _composite(ind: Indicator, region: Region, rc, subs: list[IndicatorResult]) 
 def _verdict(results: list[IndicatorResult], rules: Rules):
     pending_ok = bool(rules["pending_counts_as_met"])
     ok = {Status.MET} | ({Status.PENDING} if pending_ok else set())
-    counted = [r for r in results if r.applicable or not rules["not_applicable_excluded"]]
-    binding = [r for r in counted if r.type == "binding"]
-    reference = [r for r in counted if r.type == "reference"]
-    untyped = [r for r in counted if r.type not in ("binding", "reference")]
+    excluded = rules["not_applicable_excluded"]
+    binding, reference, untyped = [], [], []
+    for r in results:
+        if r.status != _NA or not excluded:
+            kind = r.type
+            (binding if kind == "binding" else reference if kind == "reference" else untyped).append(r)
+    counts = dict.fromkeys(Status, 0)
+    for r in results:
+        counts[r.status] += 1
     summary = {
         "binding_met": sum(r.status in ok for r in binding), "binding_total": len(binding),
         "reference_met": sum(r.status in ok for r in reference), "reference_total": len(reference),
-        "missing": sum(r.status == Status.MISSING for r in results),
-        "pending": sum(r.status == Status.PENDING for r in results),
-        "not_met": sum(r.status == Status.NOT_MET for r in results),
-        "not_applicable": sum(r.status == Status.NOT_APPLICABLE for r in results),
-        "met": sum(r.status == Status.MET for r in results),
-        "total": len(results),
+        "missing": counts[Status.MISSING], "pending": counts[Status.PENDING], "not_met": counts[Status.NOT_MET],
+        "not_applicable": counts[Status.NOT_APPLICABLE], "met": counts[Status.MET], "total": len(results),
     }
     share = Decimal(summary["reference_met"]) / summary["reference_total"] if reference else None
     summary["reference_share"] = float(round(share, 4)) if share is not None else None
@@ -433,9 +443,8 @@ def _verdict(results: list[IndicatorResult], rules: Rules):
         blocking.append(Blocker("type_unknown", "指标属性未知",
                                 f"{len(untyped)} 项适用指标未标明约束性/参考性，无法按规则判定："
                                 + "、".join(r.code for r in untyped[:8]), "type_unknown"))
-    unverified = [p.label for p in rules.parameters.values() if not p.verified]
-    if unverified:
-        warnings.append("判定规则中以下参数未经原文核实：" + "；".join(unverified))
+    if rules.unverified_warning:
+        warnings.append(rules.unverified_warning)
     return summary, blocking, warnings
 
 

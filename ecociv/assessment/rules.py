@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -71,6 +71,12 @@ class Rules:
 
         m = re.search(r"\d[\w.]*$", self.version)
         return f"{m.group(0)} 版" if m else "自定义版本"
+
+    @cached_property
+    def unverified_warning(self) -> str:
+        """The warning every assessment under these rules carries, "" when all are verified."""
+        unverified = [p.label for p in self.parameters.values() if not p.verified]
+        return "判定规则中以下参数未经原文核实：" + "；".join(unverified) if unverified else ""
 
     def condition(self, code: str) -> Condition | None:
         return next((c for c in self.preconditions + self.vetoes if c.code == code), None)

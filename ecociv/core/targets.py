@@ -6,10 +6,11 @@ checks all judge a value the same way. Numbers are Decimal: a threshold met exac
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -84,6 +85,14 @@ class RegionClass:
         attr = CLASS_ATTRIBUTE.get(region_class)
         return attr is not None and getattr(self, attr) == region_class
 
+    def __hash__(self) -> int:
+        # Kept: targets are chosen per (indicator, class), 50,000 lookups for a province's page.
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.admin_class, self.zone, self.terrain, self.special_zone, self.city_size, self.coastal))
+            object.__setattr__(self, "_hash", h)
+        return h
+
 
 @dataclass(frozen=True)
 class TargetSpec:
@@ -99,6 +108,11 @@ class TargetSpec:
         symbol = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}[self.op]
         return f"{symbol}{format_decimal(self.value)}"
 
+    @cached_property
+    def clauses(self) -> tuple[str, ...]:
+        """A worded target's clauses (stored split by ";" or "；"), each judged on its own."""
+        return tuple(c for c in self.text.replace("；", ";").split(";") if c.strip()) or (self.text,)
+
 
 @dataclass
 class Evaluation:
@@ -111,10 +125,10 @@ class Evaluation:
 
 
 def to_decimal(value) -> Decimal | None:
+    if isinstance(value, Decimal):  # first: the assessment's values already are (and Decimal == "" is slow)
+        return value
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, float):
         # repr round-trips: 0.1 → Decimal("0.1"), not the binary expansion.
         return Decimal(repr(value))
@@ -156,16 +170,15 @@ SUPERIOR_TEXTS = tuple(_WORDINGS["superior"]["wordings"])
 TREND_TEXTS = dict(_WORDINGS["trend"])
 
 
+_SHARE_PLACES = Decimal("0.0001")
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
+
+
 def compare(op: str, value: Decimal, threshold: Decimal) -> bool:
-    return {
-        ">=": value >= threshold,
-        "<=": value <= threshold,
-        ">": value > threshold,
-        "<": value < threshold,
-        "=": value == threshold,
-    }[op]
+    return _COMPARE[op](value, threshold)
 
 
+@cache  # a pure function of the clause and the wording table; a province asks it 50,000 times
 def _clause_kind(clause: str) -> str:
     clause = clause.strip()
     if any(clause.startswith(s) for s in SUPERIOR_TEXTS):
@@ -181,8 +194,11 @@ def _by_flag(clause: str, achieved: bool, value=None) -> str:
     return f"“{clause.strip()}”按填报的“是否完成”判定：{'是' if achieved else '否'}"
 
 
-def _clauses(spec: TargetSpec) -> list[str]:
-    return [c for c in spec.text.replace("；", ";").split(";") if c.strip()] or [spec.text]
+def needs_previous(spec: TargetSpec | None) -> bool:
+    """Whether judging against this target can compare with last year's value (不降低, 逐步下降…):
+    only a worded target with a trend clause does. The assessment fetches last year's values for
+    these indicators alone."""
+    return spec is not None and spec.op == "text" and any(_clause_kind(c) == "trend" for c in spec.clauses)
 
 
 def flag_decides(spec: TargetSpec | None, *, value=None, previous=None, assigned: TargetSpec | None = None) -> bool:
@@ -194,7 +210,7 @@ def flag_decides(spec: TargetSpec | None, *, value=None, previous=None, assigned
     if spec is None or spec.op != "text":
         return False
     number, previous = to_decimal(value), to_decimal(previous)
-    for clause in _clauses(spec):
+    for clause in spec.clauses:
         kind = _clause_kind(clause)
         if kind == "superior" and assigned is not None and assigned.value is not None and number is not None:
             continue
@@ -269,15 +285,15 @@ def evaluate(
         if number is None:
             return Evaluation(Status.MISSING, spec, reason="未填报数值", inputs=inputs)
         gap = number - spec.value
-        share = (gap / abs(spec.value)).quantize(Decimal("0.0001")) if spec.value != 0 else None
-        ok = compare(spec.op, number, spec.value)
+        share = (gap / abs(spec.value)).quantize(_SHARE_PLACES) if spec.value != 0 else None
+        ok = _COMPARE[spec.op](number, spec.value)
         return Evaluation(Status.MET if ok else Status.NOT_MET, spec, gap, share,
                           "达到目标" if ok else f"距目标差{format_decimal(abs(gap))}", inputs)
     if spec.op != "text":
         raise ValueError(f"未知的比较符“{spec.op}”")
     if number is None and achieved is None:
         return Evaluation(Status.MISSING, spec, reason="未填报", inputs=inputs)
-    clauses = _clauses(spec)
+    clauses = spec.clauses
     results = [_judge_clause(c, value=number, achieved=achieved, previous=previous, assigned=assigned,
                              direction=direction) for c in clauses]
     reasons = "；".join(r for _, r in results)

@@ -153,13 +153,13 @@ class Resolver:
         return got
 
     def applied(self, region, year: int, indicator, rc=None) -> Applied:
-        iid = indicator.pk
+        iid = indicator.id  # .id, not .pk: the property costs a lookup, 50,000 times for a province
         rc = rc if rc is not None else region.as_class()
         key = (iid, rc)
         override = assigned = None
         if self._local:
-            override = self._local.get((region.pk, year, iid, self._override))
-            assigned = self._local.get((region.pk, year, iid, self._assigned))
+            override = self._local.get((region.id, year, iid, self._override))
+            assigned = self._local.get((region.id, year, iid, self._assigned))
         if override is None and assigned is None:
             # The hot path of a province's assessment: same indicator and class, same answer.
             hit = self._plain.get(key)

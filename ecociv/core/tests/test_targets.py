@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecociv.core.targets import RegionClass, Status, TargetSpec, evaluate, select_target
+from ecociv.core.targets import RegionClass, Status, TargetSpec, evaluate, needs_previous, select_target
 
 D = Decimal
 COUNTY = RegionClass(admin_class="county", terrain="mountain", zone="central")
@@ -91,6 +91,15 @@ def test_previous_year_comparison_targets():
     assert evaluate(t, "1.5", COUNTY, previous="1.5").status == Status.NOT_MET
     assert evaluate(t, "1.2", COUNTY).status == Status.PENDING
     assert evaluate(spec("text", text="不降低"), "90", COUNTY, previous="90").status == Status.MET
+
+
+def test_only_a_trend_clause_needs_last_years_value():
+    """The assessment fetches last year's values only where this says a target compares with them."""
+    assert needs_previous(spec("text", text="逐步下降"))
+    assert needs_previous(spec("text", text="完成上级规定的考核任务；保持稳定或持续改善"))
+    assert not needs_previous(spec("text", text="完成上级规定的考核任务"))
+    assert not needs_previous(spec("text", text="建立"))
+    assert not needs_previous(spec(">=", 85)) and not needs_previous(None)
 
 
 def test_superior_assigned_target_and_improvement_combined():
