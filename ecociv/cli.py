@@ -3,7 +3,7 @@
 `ecociv air-eval …` runs the Django command `air_eval`: hyphens are what people type,
 underscores are what Python modules allow.
 
-The two evaluation commands without `--feed` touch no database and no app: they are run
+The two evaluation commands without `--feed`, and `air-prepare`, touch no database and no app: they are run
 without `django.setup()` (which imports every app's models and admin, ~0.5 s) and without the
 system checks (every URLconf and view, ~1 s). With `--feed` they write indicator values and start
 like every other command.
@@ -11,7 +11,7 @@ like every other command.
 import os
 import sys
 
-STANDALONE = {"air_eval": "air_eval", "water_eval": "water_eval"}
+STANDALONE = {"air_eval": "air_eval", "water_eval": "water_eval", "air_prepare": "air_prepare"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -58,7 +58,9 @@ def free_port() -> int:
 
 def prepare(env: dict, say) -> None:
     t = time.time()
-    for args in (["migrate", "--noinput", "-v0"], ["standards", "load", "--builtin"], ["demo"]):
+    # air-prepare as an install does: otherwise `ecociv serve` compiles the air queries in the
+    # background during the first seconds of the load.
+    for args in (["migrate", "--noinput", "-v0"], ["standards", "load", "--builtin"], ["demo"], ["air-prepare"]):
         subprocess.run(ECOCIV + args, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     say(f"demo world built in {time.time() - t:.0f} s")

@@ -47,7 +47,9 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
     port = free_port()
     key = tmp_path / "key"
     key.write_text("k" * 60)
-    proc = subprocess.Popen(ecociv("serve", "--port", str(port)), env=child_env(SECRET_KEY_FILE=str(key)),
+    sql = tmp_path / "sql"
+    proc = subprocess.Popen(ecociv("serve", "--port", str(port)),
+                            env=child_env(SECRET_KEY_FILE=str(key), ECOCIV_SQL_CACHE=str(sql)),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         resp = _get(f"http://127.0.0.1:{port}/accounts/login/")
@@ -78,6 +80,14 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
             time.sleep(0.3)
         assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.FAILED
 
+        # Beside them, the air evaluation's queries are compiled once, in the background, and the
+        # helper then leaves: two children stay.
+        from ecociv.monitoring.engine.api import prepare_cases
+
+        deadline = time.monotonic() + 300
+        while len(_children(proc.pid)) > 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(list(sql.glob("duckdb-*.sql"))) == 2 * len(prepare_cases())
         kids = _children(proc.pid)
         assert len(kids) == 2
         from ecociv.core.serving import pid_file, running_server

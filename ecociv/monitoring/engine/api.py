@@ -186,6 +186,50 @@ def _spark_session(tmpdir: str):
         spark.stop()
 
 
+def prepare_cases(engines: tuple[str, ...] = ("duckdb",), rules: Rules | None = None) -> list[tuple]:
+    """(engine, rule sets, level) of every evaluation a run can ask for: each level, on each
+    engine, for every span of consecutive rule sets a data period can cover (a period falls in
+    one rule set or straddles the next ones)."""
+    order = sorted((rules or load_rules()).rulesets, key=lambda r: r.valid_from)
+    spans = [tuple(order[i:j + 1]) for i in range(len(order)) for j in range(i, len(order))]
+    return [(engine, span, level) for engine in engines for span in spans for level in ("station", "region")]
+
+
+def prepare(engines: tuple[str, ...] = ("duckdb",), progress: Progress | None = None) -> tuple[int, int]:
+    """Compile and keep the SQL of every case of `prepare_cases`, so that no run pays the compile
+    (1-2 s of Python). Runs the real evaluation on a one-station input with an hour on the first
+    day of each end of the span, so what is kept is exactly what a run would compile.
+    `ecociv air-prepare` calls it; `ecociv serve` runs that at start. Returns (cases, compiled
+    now); a second call compiles nothing."""
+    note = progress or (lambda _msg: None)
+    rules = load_rules()
+    cases = prepare_cases(engines, rules)
+    compiled = 0
+    with tempfile.TemporaryDirectory(prefix="ecociv-prepare-") as tmp:
+        stations = Path(tmp) / "stations.csv"
+        stations.write_text("station,region,name\nP1,P,预编译\n", encoding="utf-8")
+        for engine, span, level in cases:
+            note(f"{engine} {'、'.join(r.id for r in span)} {level}")
+            data = Path(tmp) / f"{span[0].id}-{span[-1].id}.csv"
+            data.write_text("station,time,SO2,NO2,CO,O3,PM10,PM2.5\n"
+                            + "".join(f"P1,{d.isoformat()} 01:00,5,20,0.5,60,40,20\n"
+                                      for d in sorted({span[0].valid_from, span[-1].valid_from})),
+                            encoding="utf-8")
+            before = _cached_files()
+            res = evaluate_air(stations, data, level=level, engine=engine, rules=rules)
+            if res.rulesets[:len(span)] != [r.label for r in span]:
+                raise AssertionError(f"预编译样例没有覆盖预期的标准：{res.rulesets}")
+            compiled += len(_cached_files() - before)
+    return len(cases), compiled
+
+
+def _cached_files() -> set[str]:
+    try:
+        return {p.name for p in sql_cache.cache_dir().glob("*.sql")}
+    except OSError:
+        return set()
+
+
 def evaluate_air(stations_file: str | Path, data_file: str | Path, *, level: str = "station",
                  engine: str = "duckdb", standard: str | None = None,
                  daily_out: str | Path | None = None, progress: Progress | None = None,

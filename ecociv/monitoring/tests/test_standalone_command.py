@@ -32,3 +32,21 @@ def test_cli_prints_the_commands_json_and_loads_only_what_it_uses(air_world, tmp
     assert cold == warm == json.loads(out.getvalue())
     assert "ibis" in loaded_cold and list((tmp_path / "sql").glob("duckdb-daily-*.sql"))
     assert loaded_warm == set()
+
+
+def test_after_air_prepare_the_first_run_compiles_nothing(air_world, tmp_path):
+    """What an install (or `ecociv serve` at start) runs: every case's SQL kept, so even the first
+    evaluation after it neither compiles nor imports Ibis; a second prepare compiles nothing."""
+    from ecociv.monitoring.engine.api import prepare_cases
+
+    st_file, air_file, *_ = air_world
+    env = {**__import__("os").environ, "ECOCIV_SQL_CACHE": str(tmp_path / "sql")}
+    cmd = [sys.executable, "-m", "ecociv.cli", "air-prepare"]
+    first = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    n = len(prepare_cases())
+    assert f"已准备 {n} 种评价的查询（本次新编译 {2 * n} 条）" in first.stdout
+    assert len(list((tmp_path / "sql").glob("duckdb-*.sql"))) == 2 * n
+    again = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    assert "本次新编译 0 条" in again.stdout
+    result, loaded = run_cli(st_file, air_file, tmp_path / "sql")
+    assert "ibis" not in loaded and result

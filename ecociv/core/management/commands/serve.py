@@ -58,6 +58,13 @@ class Command(BaseCommand):
         children = [subprocess.Popen(web)]
         if not no_worker:
             children.append(subprocess.Popen(worker))
+        # The air evaluation's queries compiled once after an install or upgrade, at low priority
+        # beside the server, so no user's first evaluation pays it. Not supervised: a failure only
+        # leaves the compile to that first run.
+        helpers = []
+        if os.environ.get("PREPARE_ON_START", "1") != "0":
+            helpers.append(subprocess.Popen([sys.executable, "-m", "ecociv.cli", "air-prepare", "--quiet",
+                                             "--background"]))
 
         stopping = False
 
@@ -69,17 +76,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         code = 0
         while not stopping:
+            helpers = [h for h in helpers if h.poll() is None]  # a finished helper is reaped here
             dead = [c for c in children if c.poll() is not None]
             if dead:
                 code = dead[0].returncode or 1
                 self.stderr.write(f"进程 {dead[0].args[2]} 已退出（{dead[0].returncode}），停止其余进程")
                 break
             time.sleep(0.2)
-        for c in children:
+        for c in children + helpers:
             if c.poll() is None:
                 c.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
-        for c in children:
+        for c in children + helpers:
             try:
                 c.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
