@@ -39,7 +39,7 @@ from ecociv.core.targets import (
 )
 from ecociv.entry.models import IndicatorValue, ValueStatus
 from ecociv.regions.models import Region
-from ecociv.standards.models import Indicator, Standard
+from ecociv.standards.models import Indicator, Standard, Target
 from ecociv.standards.resolve import Applied, Resolver
 
 TYPE_LABELS = {"binding": "约束性", "reference": "参考性", "": "属性未知"}
@@ -229,12 +229,11 @@ class _Data:
         self.standards = self.resolver.standards
         std_ids = {self.resolver.standard_id(r.pk, y) for r in regions for y in years} - {None}
         inds = list(Indicator.objects.filter(standard_id__in=std_ids).select_related("parent")
-                    .prefetch_related("targets").order_by("standard_id", "order", "id"))
+                    .order_by("standard_id", "order", "id"))
         self.top: dict[int, list[Indicator]] = defaultdict(list)
         self.children: dict[int, list[Indicator]] = defaultdict(list)
-        self.specs: dict[int, list[TargetSpec]] = {}
+        self.specs: dict[int, list[TargetSpec]] = Target.specs_by_indicator([ind.pk for ind in inds])
         for ind in inds:
-            self.specs[ind.pk] = [t.spec for t in ind.targets.all()]
             (self.children[ind.parent_id] if ind.parent_id else self.top[ind.standard_id]).append(ind)
         max_year = years[-1]
         # The assessed years, as Decimal so thresholds are judged exactly; and the year before each

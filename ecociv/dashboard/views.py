@@ -36,19 +36,18 @@ def matrix(request, code, year):
     return render(request, "dashboard/matrix.html", {
         "region": region, "year": year, "years": year_choices(request.user, year), "m": data,
         "ancestors": [a for a in region.ancestors() if visible_regions(request.user).filter(pk=a.pk).exists()],
-        "passing": sum(a.verdict == "pass" for a in data["assessments"]),
+        "passing": data["passing"],
     })
 
 
 @login_required
 def matrix_export(request, code, year):
     region = get_region_for_user(request.user, code)
-    data = q.matrix(request.user, region, year)
+    cols, assessments = q.matrix_assessments(request.user, region, year)
     wb = Workbook()
-    cols = data["columns"]
     header = ["区划代码", "区划", "结论", "约束性达标", "参考性达标"] + [f"{c['code']} {c['name']}" for c in cols]
     rows, statuses = [], []
-    for a in data["assessments"]:
+    for a in assessments:
         by_code = {r.code: r for r in a.indicators}
         s = a.summary
         rows.append([a.region.code, a.region.name, a.verdict_label, f"{s['binding_met']}/{s['binding_total']}",
@@ -64,7 +63,7 @@ def matrix_export(request, code, year):
                 ws.cell(i, j).fill = fill
     # The values behind the colours, one row per region and indicator, for whoever checks them.
     detail = []
-    for a in data["assessments"]:
+    for a in assessments:
         for r in a.rows():
             detail.append([a.region.code, a.region.name, r.code, r.name, r.status.label, value_cell(r),
                            unit_text(r), r.target_display, r.target_label, r.gap, r.reason])

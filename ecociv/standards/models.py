@@ -115,8 +115,22 @@ class Target(models.Model):
 
     @property
     def spec(self) -> TargetSpec:
-        value = self.value.normalize() if self.value is not None else None
-        return TargetSpec(self.region_class, self.op, value, self.text)
+        return self.spec_of(self.region_class, self.op, self.value, self.text)
+
+    @staticmethod
+    def spec_of(region_class: str, op: str, value, text: str) -> TargetSpec:
+        return TargetSpec(region_class, op, value.normalize() if value is not None else None, text)
+
+    @classmethod
+    def specs_by_indicator(cls, indicator_ids) -> dict[int, list[TargetSpec]]:
+        """indicator id → its targets' specs, in the targets' order, from plain rows: a
+        province's assessment reads them without building model instances (prefetched targets
+        and their indicators reference each other, cycles only the garbage collector frees)."""
+        out: dict[int, list[TargetSpec]] = {iid: [] for iid in indicator_ids}
+        for iid, rc, op, value, text in cls.objects.filter(indicator_id__in=list(out)).order_by("id").values_list(
+                "indicator_id", "region_class", "op", "value", "text"):
+            out[iid].append(cls.spec_of(rc, op, value, text))
+        return out
 
     @property
     def region_class_label(self) -> str:
