@@ -80,8 +80,20 @@ def count_rows(cursor, tables) -> dict[str, int]:
     return out
 
 
+# Stored files an app refers to otherwise than by a FileField (a run's JSON list of uploads):
+# the app registers, in its ready(), a function(cursor) → names relative to MEDIA_ROOT. Core
+# cannot import the apps above it; this is how their files join "every referenced file".
+_FILE_REFERENCES: list = []
+
+
+def register_file_references(fn) -> None:
+    if fn not in _FILE_REFERENCES:
+        _FILE_REFERENCES.append(fn)
+
+
 def referenced_files(cursor) -> list[str]:
-    """Every stored file name a FileField of the database refers to (relative to MEDIA_ROOT)."""
+    """Every stored file name the database refers to (relative to MEDIA_ROOT): each FileField's,
+    and those of the functions apps registered with `register_file_references`."""
     from django.db.models import FileField
 
     names = set()
@@ -91,6 +103,8 @@ def referenced_files(cursor) -> list[str]:
                 cursor.execute(f'SELECT "{f.column}" FROM "{model._meta.db_table}" '  # nosec B608  # SQL text from code: identifiers and numbers only, strings through _sql_str/parameters
                                f'WHERE "{f.column}" IS NOT NULL AND "{f.column}" <> \'\'')
                 names.update(r[0] for r in cursor.fetchall())
+    for fn in _FILE_REFERENCES:
+        names.update(fn(cursor))
     return sorted(names)
 
 

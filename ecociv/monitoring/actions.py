@@ -57,7 +57,7 @@ def rerun(run: MonitoringRun, *, by) -> tuple[MonitoringRun, bool]:
     """A new run with the interrupted run's stored files and parameters, for a user who may
     write in the run's region. Returns (run, created): asking twice (two tabs, two servers)
     gives the rerun made the first time, decided under a row lock on the old run."""
-    from ecociv.monitoring.runs import stored_path
+    from ecociv.monitoring.stored import stored_path
 
     get_run_for_user(by, run.pk, write=True)
     missing = [f["name"] for f in run.files if not stored_path(f).exists()]

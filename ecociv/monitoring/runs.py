@@ -20,6 +20,7 @@ from ecociv.monitoring.actions import create_run, feed_values, finish_run
 from ecociv.monitoring.engine.ingest import InputError
 from ecociv.monitoring.feed import FeedError, air_values, input_refs, water_values
 from ecociv.monitoring.models import MonitoringRun, RunKind, RunState
+from ecociv.monitoring.stored import stored_path
 
 log = logging.getLogger(__name__)
 
@@ -153,21 +154,6 @@ def store_upload(role: str, f, suffix: str) -> dict:
     # still finds its files; `stored_path` reads it back.
     return {"role": role, "name": PurePath(f.name).name[:200],
             "path": path.relative_to(settings.MEDIA_ROOT).as_posix(), "size": f.size, "sha256": h.hexdigest()}
-
-
-def stored_path(entry: dict) -> Path:
-    """Where a run's file is now: a page upload is stored relative to MEDIA_ROOT; a file the
-    command line evaluated keeps its absolute path. Runs recorded before paths were relative
-    carry an absolute path under some earlier MEDIA_ROOT: their content-addressed name is looked
-    up under today's."""
-    p = Path(entry["path"])
-    if not p.is_absolute():
-        return Path(settings.MEDIA_ROOT) / p
-    if not p.exists() and p.parent.name == "files" and p.parent.parent.name == "monitoring":
-        moved = Path(settings.MEDIA_ROOT) / "monitoring" / "files" / p.name
-        if moved.exists():
-            return moved
-    return p
 
 
 def start(run: MonitoringRun) -> None:

@@ -92,7 +92,7 @@ def test_only_users_who_may_write_start_it_again(client, world, tmp_path):
 
 
 def test_a_rerun_whose_stored_files_are_gone_says_so(client, world, tmp_path):
-    from ecociv.monitoring.runs import stored_path
+    from ecociv.monitoring.stored import stored_path
 
     run = _stale_run(client, world, tmp_path)
     stored_path(run.files[1]).unlink()
@@ -106,7 +106,7 @@ def test_stored_files_follow_the_media_root_a_restore_puts_them_in(client, world
     relative to it, and runs recorded with an absolute path are found by their stored name."""
     import shutil
 
-    from ecociv.monitoring.runs import stored_path
+    from ecociv.monitoring.stored import stored_path
 
     run = _stale_run(client, world, tmp_path)
     assert all(not f["path"].startswith("/") for f in run.files), run.files
