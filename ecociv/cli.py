@@ -27,6 +27,17 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    if len(argv) > 1 and argv[1] == "db_worker":
+        import signal
+
+        from ecociv.core.serving import worker_pid
+
+        # Stopped while still starting (before the worker installs its own handlers), it still
+        # leaves through `finally` and removes its pid file.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        with worker_pid():  # `ecociv restore` refuses while a worker of this installation runs
+            execute_from_command_line(argv)
+        return
     execute_from_command_line(argv)
 
 

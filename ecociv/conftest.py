@@ -157,6 +157,15 @@ def world(db):
 
 # ---- real browser (Debian's chromium driven by Playwright) ----------------------------
 
+@pytest.fixture
+def isolated_var(settings, tmp_path):
+    """A VAR_DIR of the test's own: `ecociv restore` refuses while a server or job worker of the
+    installation runs (pid files in VAR_DIR), and other tests start real ones under the shared one."""
+    settings.VAR_DIR = tmp_path / "var-own"
+    settings.VAR_DIR.mkdir()
+    return settings.VAR_DIR
+
+
 def _chromium_path() -> str:
     import shutil
 

@@ -388,12 +388,16 @@ def _restore_json(dump: Path) -> None:
 
 
 def restore(archive: Path, *, progress: bool = False) -> dict:
-    from ecociv.core.serving import running_server
+    from ecociv.core.serving import running_server, running_workers
 
     pid = running_server()
     if pid:
         raise BackupError(f"平台服务正在运行（ecociv serve，进程 {pid}），恢复会替换它正在使用的数据库和文件；"
                           "请先停止服务（systemctl stop ecociv，或在运行窗口按 Ctrl+C），未做任何恢复")
+    workers = running_workers()
+    if workers:
+        raise BackupError(f"后台任务进程正在运行（ecociv db_worker，进程 {'、'.join(map(str, workers))}），"
+                          "恢复会替换它正在使用的数据库和文件；请先停止它（如 systemctl stop ecociv-worker），未做任何恢复")
     media = Path(settings.MEDIA_ROOT)
     media.parent.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -2,6 +2,7 @@
 server a deployment uses) and `ecociv serve` both call it."""
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 from django.conf import settings
@@ -52,15 +53,54 @@ def remove_pid_file() -> None:
         pass
 
 
-def running_server() -> int | None:
-    """The pid of the `ecociv serve` of this installation (its VAR_DIR) if it is running: the pid
-    file names a live process whose command line is ecociv's. A file left by a crash or a reboot
-    (no such process, or the number now belongs to another program) counts as not running."""
+def _live_ecociv(path) -> int | None:
+    """The pid a pid file names if that process lives and its command line is ecociv's. A file
+    left by a crash or a reboot (no such process, or the number now belongs to another program)
+    counts as not running."""
     from pathlib import Path
 
     try:
-        pid = int(pid_file().read_text(encoding="ascii").strip())
+        pid = int(path.read_text(encoding="ascii").strip())
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (OSError, ValueError):
         return None
     return pid if b"ecociv" in cmdline else None
+
+
+def running_server() -> int | None:
+    """The pid of the `ecociv serve` of this installation (its VAR_DIR) if it is running."""
+    return _live_ecociv(pid_file())
+
+
+def worker_pid_file(pid: int | None = None):
+    import os
+    from pathlib import Path
+
+    return Path(settings.VAR_DIR) / f"worker-{pid if pid is not None else os.getpid()}.pid"
+
+
+@contextlib.contextmanager
+def worker_pid():
+    """`ecociv db_worker` keeps VAR_DIR/worker-<pid>.pid while it runs (the one `ecociv serve`
+    starts, and one run alone as a second service unit), so `ecociv restore` sees it."""
+    import os
+
+    f = worker_pid_file()
+    try:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(f"{os.getpid()}\n", encoding="ascii")
+    except OSError:
+        pass
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            f.unlink()
+
+
+def running_workers() -> list[int]:
+    """The pids of this installation's job workers that are running."""
+    from pathlib import Path
+
+    found = (_live_ecociv(f) for f in sorted(Path(settings.VAR_DIR).glob("worker-*.pid")))
+    return [pid for pid in found if pid]

@@ -17,7 +17,7 @@ from ecociv.core import backup
 from ecociv.entry.actions.evidence import add_evidence
 from ecociv.entry.actions.tasks import assign_by_lead_department
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_var")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"backup test evidence"
 SUMMARY = "甲县2023年生态文明建设工作总结\n全县空气质量优良天数比例达到94.5%，森林覆盖率达到63.2%。\n"
@@ -157,6 +157,44 @@ def test_restore_refuses_while_the_server_of_this_installation_runs(world, store
         proc.kill()
         proc.wait()
     # The file a crashed server left behind (no such process now) does not block a restore.
+    call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+    assert Evidence.objects.exists()
+
+
+def test_restore_refuses_while_a_job_worker_of_this_installation_runs(world, stored, media, tmp_path, settings):
+    """A worker run alone (a second service unit) holds the database too: restore names it and
+    changes nothing; once it has stopped (SIGTERM, as systemd stops it) its pid file is gone."""
+    import signal
+    import subprocess
+    import time
+
+    from ecociv.core import serving
+    from ecociv.entry.models import Evidence
+
+    from .procs import child_env, ecociv
+
+    archive = _backup(tmp_path / "backups")
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+    Evidence.objects.all().delete()
+    proc = subprocess.Popen(ecociv("db_worker", "--queue-name", "*", "--no-reload", "--interval", "1",
+                                   "--no-startup-delay"), env=child_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not serving.running_workers() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert serving.running_workers() == [proc.pid], proc.stderr.read() if proc.poll() is not None else ""
+        with pytest.raises(CommandError, match=f"后台任务进程正在运行（ecociv db_worker，进程 {proc.pid}）.*未做任何恢复"):
+            call_command("restore", str(archive), "--no-progress", stdout=StringIO())
+        assert not Evidence.objects.exists()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not serving.worker_pid_file(proc.pid).exists() and serving.running_workers() == []
     call_command("restore", str(archive), "--no-progress", stdout=StringIO())
     assert Evidence.objects.exists()
 

@@ -12,7 +12,7 @@ from django.db import connection
 from ecociv.core import backup
 from ecociv.monitoring.models import MonitoringRun, RunKind, RunState
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("isolated_var")]
 
 
 @pytest.fixture
