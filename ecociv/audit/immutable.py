@@ -28,8 +28,10 @@ def _sqlite_columns(cursor, table: str) -> list[str]:
 
 
 def install(connection) -> None:
-    """Create the triggers (idempotent). Run by the audit migration."""
-    with connection.cursor() as cur:
+    """Create the triggers (idempotent). Run by the audit migration and after every migrate."""
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias), connection.cursor() as cur:
         if connection.vendor == "sqlite":
             for table, fill_once in APPEND_ONLY.items():
                 cur.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
@@ -39,7 +41,10 @@ def install(connection) -> None:
                     same = " AND ".join(f'NEW."{c}" IS OLD."{c}"' for c in _sqlite_columns(cur, table) if c != fill_once)
                     when = (f'WHEN NOT ({same} AND (OLD."{fill_once}" IS NULL '
                             f'OR NEW."{fill_once}" IS OLD."{fill_once}"))')
-                cur.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} {when} "
+                # Rebuilt every time (after every migrate): its WHEN lists the table's columns as
+                # they are now, so a column a later migration adds is covered too.
+                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+                cur.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} {when} "
                             f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}（{table}）'); END")
         elif connection.vendor == "postgresql":
             cur.execute(f"""

@@ -108,3 +108,16 @@ def test_the_triggers_come_back_after_every_migrate(row):
         transaction.set_rollback(True)
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     refused(lambda: AuditLog.objects.filter(pk=row.pk).delete())
+
+
+def test_a_column_a_later_migration_adds_to_the_login_audit_is_covered_too(client, world):
+    """The sign-out time is the one column that may be filled in; a column added later (an axes
+    upgrade) must not become writable: after the migrate that adds it, changing it is refused."""
+    assert client.post("/accounts/login/", {"username": world.admin.username, "password": PASSWORD}).status_code == 302
+    entry = AccessLog.objects.get(username=world.admin.username)
+    with connection.cursor() as cur:
+        cur.execute("ALTER TABLE axes_accesslog ADD COLUMN later_note varchar(20) NULL")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    with connection.cursor() as cur:
+        refused(lambda: cur.execute("UPDATE axes_accesslog SET later_note = 'x' WHERE id = %s", [entry.pk]))
+        cur.execute("UPDATE axes_accesslog SET logout_time = CURRENT_TIMESTAMP WHERE id = %s", [entry.pk])
