@@ -50,7 +50,7 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
     sql = tmp_path / "sql"
     proc = subprocess.Popen(ecociv("serve", "--port", str(port)),
                             env=child_env(SECRET_KEY_FILE=str(key), ECOCIV_SQL_CACHE=str(sql)),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         resp = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert resp.status == 200 and "登录" in resp.read().decode()
@@ -101,8 +101,10 @@ def test_serve_runs_gunicorn_and_the_worker_and_ctrl_c_stops_both(world, tmp_pat
         time.sleep(0.5)
         assert not any(_alive(k) for k in kids)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        if proc.poll() is None:  # a failed check: take the server's children down with it
+            import os
+
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
 
