@@ -93,6 +93,10 @@ class RegionClass:
             object.__setattr__(self, "_hash", h)
         return h
 
+    def __getstate__(self) -> dict:
+        # String hashes differ between processes: a pickled copy computes its own.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
 
 @dataclass(frozen=True)
 class TargetSpec:
