@@ -165,6 +165,18 @@ class _Spark:
         return self.spark.sql(sql).toArrow().to_pylist()
 
 
+def spark_available() -> None:
+    """Refuse, in words, before reading anything, when the optional Spark engine is not installed."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise ValueError("计算引擎 spark 需要安装 PySpark：.venv/bin/pip install -r requirements/spark.in"
+                         "（make test 会自动安装），另需 Java 运行环境")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise ValueError("计算引擎 spark 需要 Java 运行环境（如 Debian 的 default-jre-headless），当前未找到 java")
+
+
 @contextlib.contextmanager
 def _spark_session(tmpdir: str):
     from pyspark.sql import SparkSession
@@ -240,6 +252,8 @@ def evaluate_air(stations_file: str | Path, data_file: str | Path, *, level: str
         raise ValueError(f"未知的统计层级“{level}”，可选：station、region")
     if engine not in ENGINES:
         raise ValueError(f"未知的计算引擎“{engine}”，可选：{'、'.join(ENGINES)}")
+    if engine == "spark":
+        spark_available()
     rules = rules or load_rules()
     if standard:
         rules.by_id(standard)  # fail early, with the Chinese message

@@ -54,3 +54,18 @@ def test_air_eval_takes_a_memory_limit_and_refuses_a_malformed_one(air_world):
     assert json.loads(out.getvalue())
     with pytest.raises(CommandError, match="内存上限“1GB'; DROP”格式不对"):
         call_command("air_eval", str(st_file), str(air_file), "--json", "--memory-limit", "1GB'; DROP")
+
+
+def test_the_spark_engine_missing_is_said_in_words_before_anything_is_read(air_world, monkeypatch):
+    import importlib.util
+
+    import pytest
+    from django.core.management.base import CommandError
+
+    st_file, air_file, *_ = air_world
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name, *a))
+    with pytest.raises(CommandError, match="计算引擎 spark 需要安装 PySpark"):
+        call_command("air_eval", str(st_file), str(air_file), "--engine", "spark", "--no-progress")
+    with pytest.raises(CommandError, match="预编译失败：计算引擎 spark 需要安装 PySpark"):
+        call_command("air_prepare", "--engine", "spark", "--quiet")
