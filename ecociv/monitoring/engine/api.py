@@ -115,7 +115,11 @@ class _DuckDB:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con, self._bk = con, None
-        self.version = f"duckdb {duckdb.__version__}"
+        self.version = self.current_version()
+
+    @staticmethod
+    def current_version() -> str:
+        return f"duckdb {duckdb.__version__}"
 
     def ibis(self):
         if self._bk is None:
@@ -140,10 +144,14 @@ class _Spark:
     name = "spark"
 
     def __init__(self, spark, con: duckdb.DuckDBPyConnection):
+        self.spark, self.con, self._bk = spark, con, None
+        self.version = self.current_version()
+
+    @staticmethod
+    def current_version() -> str:
         import pyspark
 
-        self.spark, self.con, self._bk = spark, con, None
-        self.version = f"pyspark {pyspark.__version__}"
+        return f"pyspark {pyspark.__version__}"
 
     def ibis(self):
         if self._bk is None:
@@ -156,7 +164,7 @@ class _Spark:
         # Small tables made by DuckDB, handed over as a temporary view (nothing written to a
         # warehouse directory).
         tbl = self.con.sql(select).to_arrow_table()
-        self.spark.createDataFrame(tbl.to_pandas()).createOrReplaceTempView(name)
+        self.spark.createDataFrame(tbl).createOrReplaceTempView(name)  # Arrow straight in (PySpark ≥ 4), no pandas
 
     def create(self, name: str, sql: str) -> None:
         self.spark.sql(sql).cache().createOrReplaceTempView(name)
@@ -187,6 +195,8 @@ def _spark_session(tmpdir: str):
     spark = (SparkSession.builder.master(master).appName("ecociv-air")
              .config("spark.sql.shuffle.partitions", os.environ.get("ECOCIV_SPARK_PARTITIONS", "8"))
              .config("spark.ui.enabled", "false")
+             # Its stage bars on stderr are noise beside the command's own bar (as DuckDB's are).
+             .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.warehouse.dir", f"{tmpdir}/spark-warehouse")
              .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={tmpdir}")
@@ -220,8 +230,14 @@ def prepare(engines: tuple[str, ...] = ("duckdb",), progress: Progress | None = 
     with tempfile.TemporaryDirectory(prefix="ecociv-prepare-") as tmp:
         stations = Path(tmp) / "stations.csv"
         stations.write_text("station,region,name\nP1,P,预编译\n", encoding="utf-8")
+        file_order = [r.id for r in rules.rulesets]
         for engine, span, level in cases:
             note(f"{engine} {'、'.join(r.id for r in span)} {level}")
+            if engine == "spark":
+                spark_available()
+            version = (_DuckDB if engine == "duckdb" else _Spark).current_version()
+            if sql_cache.is_cached(engine, version, rules, sorted((r.id for r in span), key=file_order.index), level):
+                continue  # kept already: nothing to run (a Spark case costs a session)
             data = Path(tmp) / f"{span[0].id}-{span[-1].id}.csv"
             data.write_text("station,time,SO2,NO2,CO,O3,PM10,PM2.5\n"
                             + "".join(f"P1,{d.isoformat()} 01:00,5,20,0.5,60,40,20\n"

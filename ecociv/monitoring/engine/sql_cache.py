@@ -45,15 +45,20 @@ def _code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _key(be, what: str, rules: Rules, rs_ids: list[str], level: str) -> str:
+def _path(engine: str, version: str, what: str, rules: Rules, rs_ids: list[str], level: str) -> Path:
     # The validity dict is part of the key: tests and what-if runs change it in memory.
-    parts = [_code_fingerprint(), be.name, be.version, what, list(rs_ids), level,
+    parts = [_code_fingerprint(), engine, version, what, list(rs_ids), level,
              json.dumps(rules.validity, sort_keys=True, default=str)]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    return cache_dir() / f"{engine}-{what}-{hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]}.sql"
+
+
+def is_cached(engine: str, version: str, rules: Rules, rs_ids: list[str], level: str) -> bool:
+    """Whether both queries of a run (daily and annual) are kept: `prepare` skips such a case."""
+    return all(_path(engine, version, what, rules, rs_ids, level).exists() for what in ("daily", "annual"))
 
 
 def _cached(be, what: str, rules: Rules, rs_ids: list[str], level: str, build) -> str:
-    path = cache_dir() / f"{be.name}-{what}-{_key(be, what, rules, rs_ids, level)}.sql"
+    path = _path(be.name, be.version, what, rules, rs_ids, level)
     try:
         return path.read_text(encoding="utf-8")
     except OSError:

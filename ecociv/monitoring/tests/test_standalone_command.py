@@ -50,3 +50,19 @@ def test_after_air_prepare_the_first_run_compiles_nothing(air_world, tmp_path):
     assert "本次新编译 0 条" in again.stdout
     result, loaded = run_cli(st_file, air_file, tmp_path / "sql")
     assert "ibis" not in loaded and result
+
+
+def test_prepare_runs_nothing_for_cases_already_kept(tmp_path, monkeypatch):
+    """A server starting again (or a second `air-prepare`) looks at the kept files and runs no
+    evaluation: on Spark each case would cost a session."""
+    from ecociv.monitoring.engine import api
+
+    monkeypatch.setenv("ECOCIV_SQL_CACHE", str(tmp_path / "sql"))
+    cases, compiled = api.prepare()
+    assert compiled == 2 * cases == 2 * len(api.prepare_cases())
+
+    def refuse(*a, **k):
+        raise AssertionError("an evaluation ran for a case already kept")
+
+    monkeypatch.setattr(api, "evaluate_air", refuse)
+    assert api.prepare() == (cases, 0)
