@@ -30,12 +30,13 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1 and argv[1] == "db_worker":
         import signal
 
-        from ecociv.core.serving import worker_pid
+        from ecociv.core.serving import kept_pid_file, worker_pid_file
 
         # Stopped while still starting (before the worker installs its own handlers), it still
         # leaves through `finally` and removes its pid file.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-        with worker_pid():  # `ecociv restore` refuses while a worker of this installation runs
+        # `ecociv restore` refuses while a worker of this installation runs (a second unit too).
+        with kept_pid_file(worker_pid_file(), required=False):
             execute_from_command_line(argv)
         return
     execute_from_command_line(argv)

@@ -318,9 +318,8 @@ def _leaf(ind: Indicator, region: Region, rc, year: int, data: _Data, rules: Rul
     else:
         value, achieved, text_value, value_status = raw
     counted = value_status in (_APPROVED, _SUBMITTED)
-    # Only a worded target compares with last year (core.targets.needs_previous; fetched for those).
-    target = applied.target
-    previous = data.previous_value(rid, iid, year) if target is not None and target.op == "text" else None
+    # Only a target with a trend clause compares with last year (fetched for those alone).
+    previous = data.previous_value(rid, iid, year) if needs_previous(applied.target) else None
     ev = evaluate(applied.for_evaluate, value if counted else None, rc, applies_to=applies_to, coastal_only=coastal_only,
                   achieved=achieved if counted else None, previous=previous, assigned=assigned,
                   direction=ind.direction)

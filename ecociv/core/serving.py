@@ -36,21 +36,25 @@ def pid_file():
     return Path(settings.VAR_DIR) / "serve.pid"
 
 
-def write_pid_file() -> None:
+@contextlib.contextmanager
+def kept_pid_file(path, *, required: bool = True):
+    """Keep `path` naming this process while the block runs (what `ecociv restore` reads), and
+    remove it on the way out if it still names this process. `required=False`: a file that
+    cannot be written is skipped rather than refused."""
     import os
 
-    pid_file().write_text(f"{os.getpid()}\n", encoding="ascii")
-
-
-def remove_pid_file() -> None:
-    import os
-
-    f = pid_file()
     try:
-        if f.read_text(encoding="ascii").strip() == str(os.getpid()):
-            f.unlink()
-    except (OSError, ValueError):
-        pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{os.getpid()}\n", encoding="ascii")
+    except OSError:
+        if required:
+            raise
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            if path.read_text(encoding="ascii").strip() == str(os.getpid()):
+                path.unlink()
 
 
 def _live_ecociv(path) -> int | None:
@@ -73,29 +77,12 @@ def running_server() -> int | None:
 
 
 def worker_pid_file(pid: int | None = None):
+    """VAR_DIR/worker-<pid>.pid, kept by every `ecociv db_worker` (the one `ecociv serve` starts,
+    and one run alone as a second service unit) while it runs."""
     import os
     from pathlib import Path
 
     return Path(settings.VAR_DIR) / f"worker-{pid if pid is not None else os.getpid()}.pid"
-
-
-@contextlib.contextmanager
-def worker_pid():
-    """`ecociv db_worker` keeps VAR_DIR/worker-<pid>.pid while it runs (the one `ecociv serve`
-    starts, and one run alone as a second service unit), so `ecociv restore` sees it."""
-    import os
-
-    f = worker_pid_file()
-    try:
-        f.parent.mkdir(parents=True, exist_ok=True)
-        f.write_text(f"{os.getpid()}\n", encoding="ascii")
-    except OSError:
-        pass
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            f.unlink()
 
 
 def running_workers() -> list[int]:

@@ -117,6 +117,13 @@ class TargetSpec:
         """A worded target's clauses (stored split by ";" or "；"), each judged on its own."""
         return tuple(c for c in self.text.replace("；", ";").split(";") if c.strip()) or (self.text,)
 
+    @cached_property
+    def needs_previous(self) -> bool:
+        """Whether judging against this target can compare with last year's value (不降低, 逐步下降…):
+        only a worded target with a trend clause does. The assessment fetches last year's values
+        for these indicators alone, and looks them up for these leaves alone."""
+        return self.op == "text" and any(_clause_kind(c) == "trend" for c in self.clauses)
+
 
 @dataclass
 class Evaluation:
@@ -199,10 +206,8 @@ def _by_flag(clause: str, achieved: bool, value=None) -> str:
 
 
 def needs_previous(spec: TargetSpec | None) -> bool:
-    """Whether judging against this target can compare with last year's value (不降低, 逐步下降…):
-    only a worded target with a trend clause does. The assessment fetches last year's values for
-    these indicators alone."""
-    return spec is not None and spec.op == "text" and any(_clause_kind(c) == "trend" for c in spec.clauses)
+    """TargetSpec.needs_previous, for a target that may be missing."""
+    return spec is not None and spec.needs_previous
 
 
 def flag_decides(spec: TargetSpec | None, *, value=None, previous=None, assigned: TargetSpec | None = None) -> bool:

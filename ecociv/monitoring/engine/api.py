@@ -87,6 +87,12 @@ def _num(d: Decimal | None):
     return int(d) if d == d.to_integral_value() and d.as_tuple().exponent >= 0 else float(d)
 
 
+def _in_file_order(rules: Rules, ids) -> list[str]:
+    """The rule sets in play, once each, in the rules file's order: a run's `rs_ids` (and part of
+    its queries' cache key)."""
+    return sorted(set(ids), key=[r.id for r in rules.rulesets].index)
+
+
 def _calendar(first_day: int, last_day: int, rules: Rules, standard: str | None) -> tuple[str, list[str]]:
     """SELECT of (day, year, month, rs) for every day of the data; rs indexes the rule sets used."""
     days = range(first_day, last_day + 1)
@@ -94,7 +100,7 @@ def _calendar(first_day: int, last_day: int, rules: Rules, standard: str | None)
         rs_ids, idx = [rules.by_id(standard).id], [0] * len(days)
     else:
         per_day = [rules.for_date(EPOCH + dt.timedelta(days=d)).id for d in days]
-        rs_ids = sorted(set(per_day), key=[r.id for r in rules.rulesets].index)
+        rs_ids = _in_file_order(rules, per_day)
         idx = [rs_ids.index(r) for r in per_day]
     # Rule sets hold for date ranges: a few CASE branches, not one row per day in the SQL text.
     whens, start = [], 0
@@ -237,13 +243,12 @@ def prepare(engines: tuple[str, ...] = ("duckdb",), progress: Progress | None = 
     with tempfile.TemporaryDirectory(prefix="ecociv-prepare-") as tmp:
         stations = Path(tmp) / "stations.csv"
         stations.write_text("station,region,name\nP1,P,预编译\n", encoding="utf-8")
-        file_order = [r.id for r in rules.rulesets]
+        if "spark" in engines:
+            spark_available()
+        versions = {e: (_DuckDB if e == "duckdb" else _Spark).current_version() for e in engines}
         for engine, span, level in cases:
             note(f"{engine} {'、'.join(r.id for r in span)} {level}")
-            if engine == "spark":
-                spark_available()
-            version = (_DuckDB if engine == "duckdb" else _Spark).current_version()
-            if sql_cache.is_cached(engine, version, rules, sorted((r.id for r in span), key=file_order.index), level):
+            if sql_cache.is_cached(engine, versions[engine], rules, _in_file_order(rules, (r.id for r in span)), level):
                 continue  # kept already: nothing to run (a Spark case costs a session)
             data = Path(tmp) / f"{span[0].id}-{span[-1].id}.csv"
             data.write_text("station,time,SO2,NO2,CO,O3,PM10,PM2.5\n"

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ecociv.core.serving import create_key_file, refuse_unsafe_start, remove_pid_file, write_pid_file
+from ecociv.core.serving import create_key_file, kept_pid_file, pid_file, refuse_unsafe_start
 
 
 def _env_int(name: str, default: int) -> int:
@@ -48,11 +48,8 @@ class Command(BaseCommand):
                "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")]
         worker = [sys.executable, "-m", "ecociv.cli", "db_worker", "--queue-name", "*", "--no-reload",
                   "--interval", "1", "--no-startup-delay"]
-        write_pid_file()  # `ecociv restore` refuses while this server runs
-        try:
+        with kept_pid_file(pid_file()):  # `ecociv restore` refuses while this server runs
             self._run(web, worker, no_worker)
-        finally:
-            remove_pid_file()
 
     def _run(self, web, worker, no_worker):
         children = [subprocess.Popen(web)]
